@@ -1,0 +1,208 @@
+"""The bot: a ``commands.Bot`` whose parts are all handed in by the composition root."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import Any
+
+import discord
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
+from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock
+from bot.db.uow import UnitOfWorkFactory
+from bot.interactions import log_outcome, report_error
+from bot.services import state
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+
+
+class CoalitionTree(app_commands.CommandTree["CoalitionBot"]):
+    """Times every interaction and turns every error into one ephemeral message."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        interaction.extras["started"] = time.monotonic()
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class _CoalitionBotMixin:
+    """Shared by the plain and the auto-sharded bot."""
+
+    settings: Settings
+    engine: AsyncEngine
+    uow: UnitOfWorkFactory
+    http_client: httpx.AsyncClient
+    scheduler: AsyncIOScheduler
+    clock: Clock
+
+    def _init_parts(
+        self,
+        *,
+        settings: Settings,
+        engine: AsyncEngine,
+        uow: UnitOfWorkFactory,
+        http_client: httpx.AsyncClient,
+        scheduler: AsyncIOScheduler,
+        clock: Clock,
+        extensions: tuple[str, ...],
+        force_sync: bool,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.uow = uow
+        self.http_client = http_client
+        self.scheduler = scheduler
+        self.clock = clock
+        self.extensions_to_load = extensions
+        self.force_sync = force_sync
+        self.synced: bool | None = None  # True: pushed, False: unchanged, None: not yet
+        self._closing = False
+
+
+def _bot_options(settings: Settings) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "command_prefix": commands.when_mentioned,
+        "help_command": None,
+        # Only the guilds intent: guild, channel and role caches for permission checks and
+        # on_guild_join. No privileged intent: interactions carry the member who acted.
+        "intents": discord.Intents(guilds=True),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "tree_cls": CoalitionTree,
+        "guild_ready_timeout": settings.discord_guild_ready_timeout,
+        "max_messages": None,
+        "member_cache_flags": discord.MemberCacheFlags.none(),
+        "chunk_guilds_at_startup": False,
+    }
+    if settings.sharded:
+        options["shard_count"] = settings.discord_shard_count
+        if settings.discord_shard_ids:
+            options["shard_ids"] = settings.discord_shard_ids
+    return options
+
+
+class CoalitionBot(_CoalitionBotMixin, commands.Bot):
+    tree: CoalitionTree
+
+    def __init__(self, **parts: Any) -> None:
+        commands.Bot.__init__(self, **_bot_options(parts["settings"]))
+        self._init_parts(**parts)
+
+    async def setup_hook(self) -> None:
+        await _setup(self)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        log_outcome(interaction, "ok")
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await _close(self, commands.Bot.close)
+
+
+class ShardedCoalitionBot(_CoalitionBotMixin, commands.AutoShardedBot):
+    tree: CoalitionTree
+
+    def __init__(self, **parts: Any) -> None:
+        commands.AutoShardedBot.__init__(self, **_bot_options(parts["settings"]))
+        self._init_parts(**parts)
+
+    async def setup_hook(self) -> None:
+        await _setup(self)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        log_outcome(interaction, "ok")
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers (sharded)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await _close(self, commands.AutoShardedBot.close)
+
+
+AnyBot = CoalitionBot | ShardedCoalitionBot
+
+
+async def _setup(bot: AnyBot) -> None:
+    for name in bot.extensions_to_load:
+        await bot.load_extension(name)
+    bot.scheduler.start()
+    await sync_commands(bot, force=bot.force_sync)
+    for hook in _STARTUP_HOOKS:
+        await hook(bot)
+
+
+# Cogs that need work done once the bot is set up (re-arming reminders, resuming webhook
+# deliveries) register it here from their ``setup`` function.
+_STARTUP_HOOKS: list[Any] = []
+
+
+async def _close(bot: AnyBot, parent_close: Any) -> None:
+    if bot._closing:
+        return
+    bot._closing = True
+    if bot.scheduler.running:
+        bot.scheduler.shutdown(wait=False)
+    try:
+        await parent_close(bot)
+    finally:
+        await bot.http_client.aclose()
+        await bot.engine.dispose()
+
+
+def command_payload(tree: app_commands.CommandTree[Any], guild: discord.Object | None) -> list:
+    return [c.to_dict(tree) for c in tree._get_all_commands(guild=guild)]
+
+
+def payload_hash(payload: list) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+async def sync_commands(bot: AnyBot, *, force: bool = False) -> bool:
+    """Push command definitions when they changed since the last sync (Discord rate-limits it).
+
+    With ``DISCORD_GUILD_IDS`` the global commands are copied to each of those servers
+    (instant for development); otherwise they are synced globally.
+    """
+    targets: list[discord.Object | None]
+    if bot.settings.discord_guild_ids:
+        targets = [discord.Object(id=g) for g in bot.settings.discord_guild_ids]
+        for target in targets:
+            bot.tree.copy_global_to(guild=target)  # type: ignore[arg-type]
+    else:
+        targets = [None]
+    pushed = False
+    for target in targets:
+        key = f"command_sync:{target.id if target else 'global'}:{bot.application_id}"
+        digest = payload_hash(command_payload(bot.tree, target))
+        async with bot.uow() as uow:
+            unchanged = await state.get(uow, key) == digest
+        if unchanged and not force:
+            log.info("commands unchanged since last sync (%s); not syncing", key)
+            continue
+        synced = await bot.tree.sync(guild=target)
+        async with bot.uow() as uow:
+            await state.put(uow, key, digest)
+        log.info("synced %d commands (%s)", len(synced), key)
+        pushed = True
+    bot.synced = pushed
+    return pushed
+
+
+__all__ = ["AnyBot", "CoalitionBot", "CoalitionTree", "ShardedCoalitionBot", "report_error"]

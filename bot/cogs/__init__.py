@@ -1,0 +1,4 @@
+"""Discord adapters. Each cog parses an interaction, calls a service, renders the result."""
+
+# Loaded in this order by the bot's setup_hook. A cog not listed here is not loaded.
+EXTENSIONS: tuple[str, ...] = ("bot.cogs.about",)

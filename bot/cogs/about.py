@@ -1,0 +1,39 @@
+"""/about: what this bot is and how it is running."""
+
+from __future__ import annotations
+
+import math
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.cogs.common import bot_of
+from bot.services import about
+
+
+class AboutCog(commands.Cog):
+    @app_commands.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """Version, database and status of this bot."""
+        bot = bot_of(interaction)
+        count = None
+        if interaction.guild_id is not None:
+            async with bot.uow() as uow:
+                count = await about.coalition_count(uow, interaction.guild_id)
+        latency = bot.latency
+        embed = discord.Embed(title="Coalition Bot", colour=discord.Colour.green())
+        embed.add_field(name="Version", value=__version__)
+        embed.add_field(name="Database", value=bot.settings.backend)
+        if count is not None:
+            embed.add_field(name="Coalitions in this server", value=str(count))
+        embed.add_field(
+            name="Gateway latency",
+            value="unknown" if not math.isfinite(latency) else f"{latency * 1000:.0f} ms",
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(AboutCog())

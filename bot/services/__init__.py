@@ -1,0 +1,1 @@
+"""Domain rules. Plain Python values in and out; nothing here imports discord."""

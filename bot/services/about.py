@@ -1,0 +1,16 @@
+"""Facts for /about."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.db.models import Coalition
+from bot.db.uow import UnitOfWork
+
+
+async def coalition_count(uow: UnitOfWork, guild_id: int) -> int:
+    """Coalitions in this server that are not archived."""
+    stmt = select(func.count(Coalition.id)).where(
+        Coalition.guild_id == guild_id, Coalition.archived_at.is_(None)
+    )
+    return int(await uow.session.scalar(stmt) or 0)
