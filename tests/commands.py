@@ -1,0 +1,28 @@
+"""The slash commands the production bot registers, read from a bot built as ``python -m bot``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord import app_commands
+
+from bot.app import build_bot
+from bot.cogs import EXTENSIONS
+from bot.settings import load_settings
+
+
+async def registered_commands() -> dict[str, app_commands.Command[Any, ..., Any]]:
+    """Leaf command paths ("city add", "about") mapped to their command objects."""
+    settings = load_settings(discord_token="unused", database_url="sqlite:///./data/unused.db")
+    bot = build_bot(settings)
+    try:
+        for name in EXTENSIONS:
+            await bot.load_extension(name)
+        return {
+            cmd.qualified_name: cmd
+            for cmd in bot.tree.walk_commands()
+            if isinstance(cmd, app_commands.Command)
+        }
+    finally:
+        await bot.http_client.aclose()
+        await bot.engine.dispose()
