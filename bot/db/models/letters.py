@@ -1,0 +1,60 @@
+"""Position statements and the shared letter's settings and frozen versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base, Snowflake
+from bot.db.models.core import NAME_LEN
+from bot.db.types import UTCDateTime, utcnow
+
+
+class Statement(Base):
+    """One submission of a city's statement on an ask. The latest one not withdrawn counts."""
+
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("ask_id", "city_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    signatory_name: Mapped[str] = mapped_column(String(NAME_LEN))
+    signatory_title: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[int | None] = mapped_column(Snowflake)
+
+
+class LetterSettings(Base):
+    __tablename__ = "letter_settings"
+
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id"), primary_key=True)
+    opening: Mapped[str | None] = mapped_column(Text)
+    closing: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(String(200))
+    updated_by: Mapped[int] = mapped_column(Snowflake)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class LetterVersion(Base):
+    """A finalised letter: its exact Markdown bytes, frozen forever, with their hash."""
+
+    __tablename__ = "letter_versions"
+    __table_args__ = (UniqueConstraint("ask_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    ask_version: Mapped[int] = mapped_column(Integer)
+    sign_order: Mapped[str] = mapped_column(String(20))  # alphabetical | signing_date | population
+    content: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    signatory_count: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,74 @@
+"""Who counts as a member and as a signatory. One definition, used by every view.
+
+A city counts as *signed* on an ask when it has a current sign-on (not withdrawn) confirmed
+for the ask's current version, and it is a current *active* member of the ask's coalition.
+Every query here is a single statement whatever the number of cities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Ask, City, Membership, SignOn
+
+
+def active_membership_clause(coalition_id, city_id):  # type: ignore[no-untyped-def]
+    """SQL condition: ``city_id`` is a current active member of ``coalition_id``."""
+    return and_(
+        Membership.coalition_id == coalition_id,
+        Membership.city_id == city_id,
+        Membership.ended_at.is_(None),
+        Membership.status == "active",
+    )
+
+
+async def current_memberships(
+    session: AsyncSession, coalition_id: int
+) -> Sequence[tuple[Membership, City]]:
+    """Every current membership (active and pending) with its city, ordered by city name."""
+    rows = await session.execute(
+        select(Membership, City)
+        .join(City, City.id == Membership.city_id)
+        .where(Membership.coalition_id == coalition_id, Membership.ended_at.is_(None))
+        .order_by(City.name_key, City.country_key, City.id)
+    )
+    return rows.tuples().all()
+
+
+async def active_member_count(session: AsyncSession, coalition_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.coalition_id == coalition_id,
+                Membership.ended_at.is_(None),
+                Membership.status == "active",
+            )
+        )
+        or 0
+    )
+
+
+async def signed_counts(session: AsyncSession, ask_ids: Iterable[int]) -> dict[int, int]:
+    """ask id -> number of cities counted as signed (see the module docstring)."""
+    ids = list(ask_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(SignOn.ask_id, func.count())
+        .join(Ask, Ask.id == SignOn.ask_id)
+        .join(Membership, active_membership_clause(Ask.coalition_id, SignOn.city_id))
+        .where(
+            SignOn.ask_id.in_(ids),
+            SignOn.withdrawn_at.is_(None),
+            SignOn.confirmed_version == Ask.current_version,
+        )
+        .group_by(SignOn.ask_id)
+    )
+    counts = {ask_id: 0 for ask_id in ids}
+    counts.update({ask_id: int(n) for ask_id, n in rows.tuples()})
+    return counts
