@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import log_outcome, report_error
+from bot.scheduling import AlarmClock
 from bot.services import state
 from bot.settings import Settings
 
@@ -45,6 +46,7 @@ class _CoalitionBotMixin:
     uow: UnitOfWorkFactory
     http_client: httpx.AsyncClient
     scheduler: AsyncIOScheduler
+    alarms: AlarmClock
     clock: Clock
 
     def _init_parts(
@@ -64,6 +66,7 @@ class _CoalitionBotMixin:
         self.uow = uow
         self.http_client = http_client
         self.scheduler = scheduler
+        self.alarms = AlarmClock(scheduler)
         self.clock = clock
         self.extensions_to_load = extensions
         self.force_sync = force_sync
