@@ -1,0 +1,34 @@
+"""End-to-end fixtures: a running local Discord and the real bot on a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.clock import FakeClock
+from tests.e2e.world import World, build_world, running_bot
+from tests.emulator import DiscordEmulator
+
+# Command paths the end-to-end suite has invoked, for the coverage check at the end.
+INVOKED: set[str] = set()
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    emulator = DiscordEmulator()
+    await emulator.start()
+    try:
+        yield emulator
+    finally:
+        await emulator.stop()
+
+
+@pytest.fixture
+async def world(emu: DiscordEmulator, database_url: str) -> AsyncIterator[World]:
+    parts = build_world(emu)
+    clock = FakeClock()
+    async with running_bot(emu, database_url, clock=clock) as bot:
+        yield World(emu=emu, bot=bot, clock=clock, **parts)
+    INVOKED.update(emu.invoked_paths)
+    emu.assert_no_violations()

@@ -1,0 +1,151 @@
+"""The foundation seen from Discord: /about, error replies, command sync, start and stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.cogs import EXTENSIONS
+from tests.conftest import both_backends
+from tests.e2e.world import build_world, running_bot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@both_backends
+async def test_about_is_ephemeral_and_shows_backend_not_url(world, database_url) -> None:
+    reply = await world.slash("about", user=world.sam)
+    assert reply.ephemeral
+    text = reply.text
+    assert "Coalition Bot" in text
+    assert ("postgresql" if "postgresql" in database_url else "sqlite") in text
+    assert "Coalitions in this server" in text
+    assert database_url not in text and "://" not in text
+
+
+async def test_about_counts_only_this_servers_coalitions(world) -> None:
+    from bot.db.models import Coalition
+
+    async with world.uow() as uow:
+        for guild, name in ((world.guild, "A1"), (world.guild, "A2"), (world.other_guild, "B1")):
+            uow.session.add(
+                Coalition(
+                    guild_id=guild.id,
+                    name=name,
+                    name_key=name.lower(),
+                    kind="peer_group",
+                    created_by=1,
+                )
+            )
+    reply = await world.slash("about", user=world.sam)
+    field = next(f for e in reply.embeds for f in e["fields"] if f["name"].startswith("Coalitions"))
+    assert field["value"] == "2"
+
+
+@pytest.mark.parametrize("defer", [False, True])
+async def test_errors_give_exactly_one_ephemeral_message(emu, database_url, caplog, defer) -> None:
+    build_world(emu)
+    users = {u.name: u for u in emu.users.values()}
+    guild = next(iter(emu.guilds.values()))
+    caplog.set_level(logging.INFO)
+    extensions = (*EXTENSIONS, "tests.e2e.failing_cog")
+    async with running_bot(emu, database_url, extensions=extensions):
+        refused = await emu.slash("refuse", user=users["sam"], guild=guild, defer=defer)
+        crashed = await emu.slash("boom", user=users["sam"], guild=guild, defer=defer)
+
+    for reply in (refused, crashed):
+        messages = ([reply.message] if reply.message else []) + list(reply.followups)
+        assert len(messages) == 1, messages
+        assert messages[0].ephemeral
+    assert "You can't do that here. Ask a coordinator." in refused.text
+    match = re.search(r"Something went wrong \(ref ([A-Z0-9]{6})\)", crashed.text)
+    assert match, crashed.text
+    assert "exploded" not in crashed.text and "Traceback" not in crashed.text
+    ref = match.group(1)
+    failure_logs = [r for r in caplog.records if f"ref={ref}" in r.getMessage()]
+    assert any(r.exc_info for r in failure_logs), "the traceback is logged with the same ref"
+    outcomes = [r.getMessage() for r in caplog.records if "outcome=" in r.getMessage()]
+    assert any("path=/refuse" in m and "outcome=user_error" in m for m in outcomes)
+    assert any("path=/boom" in m and f"outcome=failure ref={ref}" in m for m in outcomes)
+    emu.assert_no_violations()
+
+
+async def test_commands_sync_once_and_not_again_when_unchanged(emu, database_url) -> None:
+    build_world(emu)
+    async with running_bot(emu, database_url) as bot:
+        assert bot.synced is True
+    first = emu.command_puts
+    assert first == 1
+    names = {c["name"] for c in emu.commands()}
+    assert "about" in names
+    async with running_bot(emu, database_url) as bot:
+        assert bot.synced is False
+    assert emu.command_puts == first, "an unchanged definition set must not be re-synced"
+    emu.assert_no_violations()
+
+
+async def test_guild_ids_setting_syncs_to_those_servers(emu, database_url) -> None:
+    parts = build_world(emu)
+    gid = parts["guild"].id
+    async with running_bot(emu, database_url, discord_guild_ids=str(gid)):
+        pass
+    assert {c["name"] for c in emu.commands(guild=parts["guild"])} >= {"about"}
+    assert emu.commands() == []
+    emu.assert_no_violations()
+
+
+async def test_python_m_bot_runs_answers_and_stops_on_sigterm(emu, tmp_path) -> None:
+    parts = build_world(emu)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
+    env.update(
+        DISCORD_TOKEN=emu.bot_token,
+        DISCORD_API_BASE=emu.api_base,
+        DISCORD_GATEWAY_URL=emu.gateway_url,
+        DISCORD_GUILD_READY_TIMEOUT="0.1",
+        DATABASE_URL=f"sqlite:///{tmp_path}/bot.db",
+        PYTHONPATH=str(ROOT),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    seen: list[str] = []
+
+    async def read_until(marker: str) -> None:
+        while not any(marker in line for line in seen):
+            line = await proc.stdout.readline()
+            if not line:
+                raise AssertionError("bot exited early:\n" + "".join(seen))
+            seen.append(line.decode())
+
+    try:
+        await asyncio.wait_for(read_until("ready as"), timeout=30)
+        reply = await emu.slash("about", user=parts["users"]["sam"], guild=parts["guild"])
+        assert "Coalition Bot" in reply.text
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), timeout=10)
+        assert code == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    output = "".join(seen) + (await proc.stdout.read()).decode()
+    assert "ready as" in output
+    assert "path=/about" in output and "outcome=ok" in output
+    assert emu.bot_token not in output
+    emu.assert_no_violations()
