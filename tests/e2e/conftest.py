@@ -21,6 +21,7 @@ async def emu() -> AsyncIterator[DiscordEmulator]:
     try:
         yield emulator
     finally:
+        INVOKED.update(emulator.invoked_paths)
         await emulator.stop()
 
 
@@ -30,5 +31,12 @@ async def world(emu: DiscordEmulator, database_url: str) -> AsyncIterator[World]
     clock = FakeClock()
     async with running_bot(emu, database_url, clock=clock) as bot:
         yield World(emu=emu, bot=bot, clock=clock, **parts)
-    INVOKED.update(emu.invoked_paths)
     emu.assert_no_violations()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The command-coverage check must run after every other end-to-end test.
+    last = [i for i in items if i.nodeid.endswith("test_every_registered_command_is_exercised")]
+    for item in last:
+        items.remove(item)
+        items.append(item)
