@@ -1,0 +1,92 @@
+"""Coalition events for outbound webhooks, written to the outbox in the same transaction.
+
+A service that changes something webhooks care about calls ``emit`` inside its unit of work.
+The delivery rows commit (or roll back) together with the change itself, so a webhook never
+hears of a sign-on that did not happen, and never misses one that did.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db.models import Coalition, Webhook, WebhookDelivery
+from bot.db.types import utcnow
+from bot.db.uow import UnitOfWork
+
+EVENT_TYPES: tuple[str, ...] = (
+    "sign_on",
+    "withdrawal",
+    "ask_created",
+    "ask_edited",
+    "ask_closed",
+    "action_scheduled",
+    "action_changed",
+    "letter_finalised",
+)
+
+# Called after a commit that queued deliveries (the webhook sender registers itself here).
+on_queued: list[Callable[[], None]] = []
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def encode_body(event_id: str, event_type: str, when: datetime, coalition: dict, data: dict) -> str:
+    """The exact JSON text sent (and signed); fixed when queued so retries send the same bytes."""
+    return json.dumps(
+        {
+            "id": event_id,
+            "type": event_type,
+            "timestamp": when.isoformat().replace("+00:00", "Z"),
+            "coalition": coalition,
+            "data": data,
+        },
+        default=_json_default,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+
+
+async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dict) -> int:
+    """Queue ``event_type`` for every active webhook of the coalition subscribed to it.
+
+    Returns the number of deliveries queued.
+    """
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {event_type!r}")
+    hooks = (
+        await uow.session.scalars(
+            select(Webhook).where(Webhook.coalition_id == coalition.id, Webhook.status == "active")
+        )
+    ).all()
+    subscribed = [h for h in hooks if event_type in h.events.split(",")]
+    if not subscribed:
+        return 0
+    now = utcnow()
+    event_id = f"evt_{uuid.uuid4().hex}"
+    body = encode_body(
+        event_id, event_type, now, {"id": coalition.id, "name": coalition.name}, data
+    )
+    for hook in subscribed:
+        uow.session.add(
+            WebhookDelivery(
+                webhook_id=hook.id,
+                event_id=event_id,
+                event_type=event_type,
+                body=body,
+                next_attempt_at=now,
+            )
+        )
+    for callback in on_queued:
+        uow.after_commit(callback)
+    return len(subscribed)
