@@ -35,7 +35,7 @@ async def current_memberships(
         .where(Membership.coalition_id == coalition_id, Membership.ended_at.is_(None))
         .order_by(City.name_key, City.country_key, City.id)
     )
-    return rows.tuples().all()
+    return rows.all()
 
 
 async def active_member_count(session: AsyncSession, coalition_id: int) -> int:
@@ -70,5 +70,5 @@ async def signed_counts(session: AsyncSession, ask_ids: Iterable[int]) -> dict[i
         .group_by(SignOn.ask_id)
     )
     counts = {ask_id: 0 for ask_id in ids}
-    counts.update({ask_id: int(n) for ask_id, n in rows.tuples()})
+    counts.update({ask_id: int(n) for ask_id, n in rows})
     return counts

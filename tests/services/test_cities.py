@@ -1,0 +1,189 @@
+"""Cities and representatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import ChoiceNeeded, Conflict, InvalidInput, NotFound, PermissionDenied
+from bot.services import cities, coalitions
+from bot.services.common import Actor
+from bot.services.permissions import acting_city
+from tests.conftest import both_backends
+from tests.services.conftest import (
+    ADMIN,
+    COORD,
+    COORD_B,
+    GUILD,
+    OTHER_ADMIN,
+    PENDING,
+    REP_LYON,
+    STRANGER,
+    World,
+)
+
+pytestmark = both_backends
+
+
+async def test_coordinators_and_admins_add_cities_strangers_cannot(world: World) -> None:
+    city = await world(
+        cities.add_city, COORD_B, name="Chambéry", country="France", population="59,000"
+    )
+    assert (city.name, city.country, city.population) == ("Chambéry", "France", 59000)
+    for actor in (STRANGER, REP_LYON, PENDING):
+        with pytest.raises(PermissionDenied, match="coordinators and server admins"):
+            await world(cities.add_city, actor, name="Valence", country="France")
+    assert "Valence" not in [c.name for c in await world(cities.list_cities, ADMIN)]
+
+
+async def test_duplicate_city_is_refused_across_case_and_accents(world: World) -> None:
+    with pytest.raises(Conflict, match=r"Zürich \(Switzerland\) is already listed"):
+        await world(cities.add_city, ADMIN, name="  zurich ", country="SWITZERLAND")
+    # The same name in another country is a different city.
+    other = await world(cities.add_city, ADMIN, name="Zurich", country="Netherlands")
+    assert other.name == "Zurich"
+
+
+async def test_population_must_be_positive_whole_number(world: World) -> None:
+    for population in [0, -5, "many", "1.5", "١٢", True, 10**12]:
+        with pytest.raises(InvalidInput, match="population"):
+            await world(
+                cities.add_city, ADMIN, name="Nice", country="France", population=population
+            )
+    assert (await world(cities.add_city, ADMIN, name="Nice", country="France")).population is None
+
+
+async def test_text_validation_is_the_same_everywhere(world: World) -> None:
+    for name, message in [
+        ("   ", "The city name cannot be empty"),
+        ("x" * 101, "101 characters long; the limit is 100"),
+        ("Ly\x00on", "invisible or control characters"),
+        ("Ly\u202eon", "invisible or control characters"),
+        ("Lyon\nGrenoble", "must fit on one line"),
+    ]:
+        with pytest.raises(InvalidInput, match=message):
+            await world(cities.add_city, ADMIN, name=name, country="France")
+    with pytest.raises(InvalidInput, match="The title contains invisible"):
+        await world(
+            cities.verify_representative, ADMIN, city_id=world.annecy, user_id=102, title="M\x00"
+        )
+    assert [c.name for c in await world(cities.list_cities, ADMIN)] == [
+        "Annecy",
+        "Grenoble",
+        "Lyon",
+        "Zürich",
+    ]
+
+
+async def test_list_filters_fold_case_and_accents(world: World) -> None:
+    await world(cities.add_city, ADMIN, name="Genève", country="Suisse", region="Léman")
+    await world(cities.add_city, ADMIN, name="Lausanne", country="Suisse", region="Vaud")
+    assert [c.name for c in await world(cities.list_cities, ADMIN, country="suisse")] == [
+        "Genève",
+        "Lausanne",
+    ]
+    assert [c.name for c in await world(cities.list_cities, ADMIN, region="leman")] == ["Genève"]
+    everything = await world(cities.list_cities, ADMIN)
+    assert [c.name for c in everything] == [
+        "Annecy",
+        "Genève",
+        "Grenoble",
+        "Lausanne",
+        "Lyon",
+        "Zürich",
+    ]
+    # Guild 2 sees only its own Lyon.
+    assert [c.id for c in await world(cities.list_cities, OTHER_ADMIN)] == [world.other_city]
+
+
+async def test_show_city_lists_representatives_and_coalitions(world: World) -> None:
+    detail = await world(cities.show_city, STRANGER, world.lyon)
+    assert detail.city.name == "Lyon"
+    assert [(r.user_id, r.title) for r in detail.representatives] == [
+        (100, "Deputy Mayor for Climate")
+    ]
+    assert [(c.coalition_name, c.status) for c in detail.coalitions] == [
+        ("Rhône Climate", "active")
+    ]
+    annecy = await world(cities.show_city, STRANGER, world.annecy)
+    assert annecy.representatives == [] and annecy.pending_user_ids == [102]
+
+
+async def test_represent_twice_says_pending_or_verified(world: World) -> None:
+    with pytest.raises(Conflict, match="already pending"):
+        await world(cities.request_representation, PENDING, world.annecy)
+    with pytest.raises(Conflict, match="already a verified representative of Lyon"):
+        await world(cities.request_representation, REP_LYON, world.lyon)
+
+
+async def test_verify_pending_direct_and_title_update(world: World) -> None:
+    result = await world(cities.verify_representative, COORD, city_id=world.annecy, user_id=102)
+    assert result.outcome == "verified"
+    direct = await world(
+        cities.verify_representative, COORD_B, city_id=world.zurich, user_id=555, title="Mayor"
+    )
+    assert (direct.outcome, direct.title) == ("verified_directly", "Mayor")
+    updated = await world(
+        cities.verify_representative,
+        ADMIN,
+        city_id=world.zurich,
+        user_id=555,
+        title="Stadtpräsidentin",
+    )
+    assert updated.outcome == "title_updated"
+    with pytest.raises(Conflict, match="already a verified representative of Zürich"):
+        await world(cities.verify_representative, ADMIN, city_id=world.zurich, user_id=555)
+    reps = (await world(cities.show_city, ADMIN, world.zurich)).representatives
+    assert [(r.user_id, r.title) for r in reps] == [(555, "Stadtpräsidentin")]
+
+
+async def test_only_coordinators_and_admins_verify_and_revoke(world: World) -> None:
+    for actor in (STRANGER, REP_LYON, PENDING):
+        with pytest.raises(PermissionDenied, match="coordinators and server admins can verify"):
+            await world(cities.verify_representative, actor, city_id=world.annecy, user_id=102)
+        with pytest.raises(PermissionDenied, match="coordinators and server admins can revoke"):
+            await world(cities.revoke_representative, actor, city_id=world.lyon, user_id=100)
+    assert (await world(cities.show_city, ADMIN, world.annecy)).pending_user_ids == [102]
+
+
+async def test_revoked_representative_can_no_longer_act(world: World) -> None:
+    result = await world(cities.revoke_representative, COORD, city_id=world.lyon, user_id=100)
+    assert result.previous_status == "verified"
+    with pytest.raises(PermissionDenied, match="You don't represent any city yet"):
+        await world(coalitions.join_coalition, REP_LYON, coalition_id=world.alpine)
+    with pytest.raises(NotFound, match="does not represent Lyon"):
+        await world(cities.revoke_representative, COORD, city_id=world.lyon, user_id=100)
+    # They may ask again: a new pending row, history kept.
+    again = await world(cities.request_representation, REP_LYON, world.lyon)
+    assert again.status == "pending"
+
+
+async def test_acting_city_defaults_and_choice_needed(world: World) -> None:
+    await world(cities.verify_representative, ADMIN, city_id=world.zurich, user_id=100)
+    async with world.uow() as uow:
+        with pytest.raises(ChoiceNeeded) as err:
+            await acting_city(uow.session, REP_LYON, None)
+        assert err.value.choices == ["Lyon", "Zürich"]
+        assert (await acting_city(uow.session, REP_LYON, world.zurich)).city.name == "Zürich"
+        with pytest.raises(PermissionDenied, match="You represent Lyon, Zürich, not Grenoble"):
+            await acting_city(uow.session, REP_LYON, world.grenoble, coalition_name="Rhône Climate")
+        with pytest.raises(PermissionDenied, match="still waiting for verification"):
+            await acting_city(uow.session, PENDING, None)
+        with pytest.raises(PermissionDenied, match="You don't represent any city yet"):
+            await acting_city(uow.session, STRANGER, None)
+
+
+async def test_other_guild_ids_find_nothing_and_change_nothing(world: World) -> None:
+    with pytest.raises(NotFound, match="can't find that city in this server"):
+        await world(cities.show_city, ADMIN, world.other_city)
+    with pytest.raises(NotFound):
+        await world(cities.verify_representative, ADMIN, city_id=world.other_city, user_id=7)
+    with pytest.raises(NotFound):
+        await world(cities.request_representation, STRANGER, world.other_city)
+    with pytest.raises(NotFound):
+        await world(cities.show_city, ADMIN, 2**40)
+    other = await world(cities.show_city, OTHER_ADMIN, world.other_city)
+    assert other.representatives == [] and other.pending_user_ids == []
+    # A coordinator in guild 1 is nobody in a guild they coordinate nothing in.
+    with pytest.raises(PermissionDenied):
+        await world(cities.add_city, Actor(3, COORD.user_id), name="X", country="Y")
+    assert GUILD != 3
