@@ -6,11 +6,13 @@ Every error path of the bot (slash commands, buttons, selects, modals) ends in
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import string
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -130,3 +132,23 @@ class BaseView(discord.ui.View):
 class BaseModal(discord.ui.Modal):
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await report_error(interaction, error)
+
+
+F = TypeVar("F", bound=Callable[..., Awaitable[None]])
+
+
+def guarded(callback: F) -> F:
+    """For component callbacks outside a BaseView (persistent ``DynamicItem`` buttons):
+    time the interaction, report any error to the user, and log the outcome."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction, *args: Any) -> None:
+        interaction.extras.setdefault("started", time.monotonic())
+        try:
+            await callback(self, interaction, *args)
+        except Exception as exc:
+            await report_error(interaction, exc)
+        else:
+            log_outcome(interaction, "ok")
+
+    return wrapper  # type: ignore[return-value]

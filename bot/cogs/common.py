@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 import discord
+from discord import app_commands
 
+from bot.db.uow import UnitOfWork
 from bot.errors import UserFacingError
-from bot.services.common import Actor
+from bot.services import autocomplete as ac
+from bot.services.common import Actor, fold
+from bot.services.lookups import parse_choice_id
 
 if TYPE_CHECKING:
     from bot.client import AnyBot
@@ -26,3 +33,55 @@ def actor_of(interaction: discord.Interaction) -> Actor:
     is_admin = bool(perms.manage_guild or perms.administrator)
     roles = frozenset(r.id for r in getattr(user, "roles", ()))
     return Actor(guild_id=interaction.guild_id, user_id=user.id, is_admin=is_admin, role_ids=roles)
+
+
+ChoiceFn = Callable[[UnitOfWork, Actor, str | None], Awaitable[list[ac.Choice]]]
+Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+
+
+def autocompleter(fn: ChoiceFn) -> Autocomplete:
+    """Adapt a service's choice function to a discord.py autocomplete callback (one session)."""
+
+    async def callback(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        actor = actor_of(interaction)
+        async with bot_of(interaction).uow() as uow:
+            choices = await fn(uow, actor, current)
+        return [app_commands.Choice(name=c.label, value=c.value) for c in choices[:25]]
+
+    return callback
+
+
+city_autocomplete = autocompleter(ac.cities)
+my_city_autocomplete = autocompleter(ac.my_cities)
+coalition_autocomplete = autocompleter(ac.coalitions)
+ask_autocomplete = autocompleter(ac.asks)
+
+
+def parse_id(value: str | int | None, kind: str) -> int:
+    """An autocomplete value (or a raw id typed by the user) back to an id; else NotFound."""
+    return parse_choice_id(value, kind)
+
+
+def optional_id(value: str | None, kind: str) -> int | None:
+    return None if value is None or not str(value).strip() else parse_id(value, kind)
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[tuple[str, str], ...]:
+    names = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return tuple((fold(z.replace("_", " ")), z) for z in names)
+
+
+async def timezone_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """IANA zones matching what was typed ("paris", "new york"), prefix matches first."""
+    key = fold(current.replace("_", " "))[:64]
+    zones = _zones()
+    starts = [z for k, z in zones if k.split("/")[-1].startswith(key) or k.startswith(key)]
+    contains = [z for k, z in zones if key in k and z not in starts]
+    return [app_commands.Choice(name=z, value=z) for z in (starts + contains)[:25]]
