@@ -25,10 +25,12 @@ def alembic_config(database_url: str) -> Config:
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The newest revision (several heads, while branches are being merged, joined by "+")."""
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    return "+".join(sorted(heads)) or None
 
 
-async def upgrade_to_head(database_url: str, revision: str = "head") -> None:
+async def upgrade_to_head(database_url: str, revision: str = "heads") -> None:
     """Upgrade the database; two processes starting together wait for each other."""
     engine = create_engine(database_url, migrating=True)
     try:
@@ -57,8 +59,7 @@ async def current_revision(database_url: str) -> str | None:
     engine = create_engine(database_url)
     try:
         async with engine.connect() as conn:
-            return await conn.run_sync(
-                lambda c: MigrationContext.configure(c).get_current_revision()
-            )
+            heads = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_heads())
+            return "+".join(sorted(heads)) or None
     finally:
         await engine.dispose()
