@@ -564,6 +564,8 @@ class Interaction:
     created_monotonic: float
     created_clock: float
     command_path: str | None = None
+    # Loop time when the bot's first response arrived (for latency benchmarks).
+    responded_monotonic: float | None = None
     source_message: Message | None = None
     response_type: int | None = None
     response_data: dict[str, Any] | None = None
@@ -578,6 +580,13 @@ class Interaction:
     @property
     def acknowledged(self) -> bool:
         return self.response_type is not None
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatching INTERACTION_CREATE to the bot's first response."""
+        if self.responded_monotonic is None:
+            return None
+        return self.responded_monotonic - self.created_monotonic
 
     @property
     def ephemeral(self) -> bool:

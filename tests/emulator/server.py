@@ -1086,7 +1086,10 @@ class DiscordEmulator:
             raise
 
     async def _respond(self, inter: Interaction, request: web.Request) -> web.Response:
-        late = asyncio.get_running_loop().time() - inter.created_monotonic > ACK_TIMEOUT
+        arrived = asyncio.get_running_loop().time()
+        if inter.responded_monotonic is None:
+            inter.responded_monotonic = arrived
+        late = arrived - inter.created_monotonic > ACK_TIMEOUT
         if not inter.acknowledged and (inter.expired or late):
             inter.expired = True
             raise ApiError(404, 10062, "Unknown interaction")
