@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.errors import UserFacingError
 
@@ -69,6 +71,23 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
+DATABASE_DOWN = (
+    "I can't reach the database right now, so this was not saved. "
+    "Please try again in a minute; if it keeps happening, tell your server admin (ref {ref})."
+)
+
+
+def is_database_outage(error: BaseException) -> bool:
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    # A DBAPIError with no statement failed while connecting: the server refused or vanished.
+    if isinstance(error, DBAPIError) and (error.connection_invalidated or not error.statement):
+        return True
+    return isinstance(error, ConnectionError | TimeoutError) and not isinstance(
+        error, discord.DiscordException
+    )
+
+
 def describe_check_failure(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works only inside a server, not in direct messages."
@@ -99,6 +118,15 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         friendly := describe_check_failure(error)
     ):
         message, outcome = friendly, "user_error"
+    elif is_database_outage(original):
+        ref = new_ref()
+        log.error(
+            "database unavailable ref=%s path=%s: %s",
+            ref,
+            interaction_path(interaction),
+            type(original).__name__,
+        )
+        message, outcome = DATABASE_DOWN.format(ref=ref), f"database_down ref={ref}"
     else:
         ref = new_ref()
         log.error(
