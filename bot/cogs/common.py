@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import zoneinfo
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -85,3 +86,51 @@ async def timezone_autocomplete(
     starts = [z for k, z in zones if k.split("/")[-1].startswith(key) or k.startswith(key)]
     contains = [z for k, z in zones if key in k and z not in starts]
     return [app_commands.Choice(name=z, value=z) for z in (starts + contains)[:25]]
+
+
+T = TypeVar("T")
+
+# Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
+DEFER_AFTER = 1.5
+
+
+async def call(
+    interaction: discord.Interaction,
+    fn: Callable[..., Awaitable[T]],
+    *args: object,
+    ephemeral: bool = True,
+    defer_after: float = DEFER_AFTER,
+    **kwargs: object,
+) -> T:
+    """Run ``fn(uow, actor, *args, **kwargs)`` in its own unit of work and return the result.
+
+    If the database is slow, the interaction is deferred (with the ephemerality the answer will
+    have) before Discord's 3-second window closes; ``respond`` then edits that placeholder.
+    """
+    actor = actor_of(interaction)
+
+    async def work() -> T:
+        async with bot_of(interaction).uow() as uow:
+            return await fn(uow, actor, *args, **kwargs)
+
+    task = asyncio.ensure_future(work())
+    done, _ = await asyncio.wait({task}, timeout=defer_after)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await task
+
+
+async def respond(
+    interaction: discord.Interaction, *, ephemeral: bool = True, **kwargs: Any
+) -> None:
+    """Answer once: the initial response, or the deferred placeholder's edit, or a followup."""
+    if not interaction.response.is_done():
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    elif interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+        # Editing the placeholder: files travel as attachments there.
+        files = ([kwargs.pop("file")] if "file" in kwargs else []) + kwargs.pop("files", [])
+        if files:
+            kwargs["attachments"] = files
+        await interaction.edit_original_response(**kwargs)
+    else:
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)

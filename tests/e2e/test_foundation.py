@@ -149,3 +149,19 @@ async def test_python_m_bot_runs_answers_and_stops_on_sigterm(emu, tmp_path) -> 
     assert "path=/about" in output and "outcome=ok" in output
     assert emu.bot_token not in output
     emu.assert_no_violations()
+
+
+@pytest.mark.parametrize("public", [False, True])
+async def test_a_slow_service_is_deferred_in_time_and_answered_once(emu, database_url, public):
+    parts = build_world(emu)
+    sam = parts["users"]["sam"]
+    extensions = (*EXTENSIONS, "tests.e2e.failing_cog")
+    async with running_bot(emu, database_url, extensions=extensions):
+        fast = await emu.slash("slow", user=sam, guild=parts["guild"], seconds=0.0, public=public)
+        slow = await emu.slash("slow", user=sam, guild=parts["guild"], seconds=2.5, public=public)
+    assert fast.response_type == 4 and "done after 0.0 s" in fast.text
+    assert slow.response_type == 5, "the slow answer was deferred before the 3 s window closed"
+    assert "done after 2.5 s" in slow.text
+    assert slow.ephemeral is (not public)
+    assert slow.followups == []
+    emu.assert_no_violations()
