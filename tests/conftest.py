@@ -9,9 +9,22 @@ import pytest
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
+from tests import secrets_tap
 from tests.db import PostgresDatabase, SqliteTemplate
 
 IN_CI = bool(os.environ.get("CI"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    secrets_tap.install()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The secrets check reads every log line of the run, so it goes last of all.
+    last = [i for i in items if i.nodeid.endswith("test_no_secret_reached_any_log")]
+    for item in last:
+        items.remove(item)
+        items.append(item)
 
 
 @pytest.fixture(scope="session")

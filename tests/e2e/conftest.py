@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import FakeClock
+from tests import secrets_tap
 from tests.e2e.world import World, build_world, running_bot
 from tests.emulator import DiscordEmulator
 
@@ -17,6 +18,7 @@ INVOKED: set[str] = set()
 @pytest.fixture
 async def emu() -> AsyncIterator[DiscordEmulator]:
     emulator = DiscordEmulator()
+    secrets_tap.register(emulator.bot_token)
     await emulator.start()
     try:
         yield emulator
