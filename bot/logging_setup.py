@@ -48,4 +48,6 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: user data and secrets.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)

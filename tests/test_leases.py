@@ -114,6 +114,7 @@ async def test_two_engines_split_200_due_rows_without_overlap(database_url, uow_
                     due_column=Reminder.due_at,
                     limit=7,
                 )
+            assert len(got) <= 7, f"claimed {len(got)} rows with limit 7"
             if not got:
                 return mine
             mine.extend(got)
@@ -126,6 +127,7 @@ async def test_two_engines_split_200_due_rows_without_overlap(database_url, uow_
             await engine.dispose()
     assert not set(a) & set(b)
     assert sorted(a + b) == sorted(ids)
+    assert a and b, "both processes got a share of the work"
     async with uow_factory() as uow:
         sending = await uow.session.scalar(
             select(func.count()).where(Reminder.status == "sending", Reminder.attempts == 1)

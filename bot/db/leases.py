@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def _claimable(model: Any, now: datetime, due_column: Any) -> Any:
+def claimable(model: Any, now: datetime, due_column: Any) -> Any:
     return or_(
         and_(model.status == "pending", due_column <= now),
         and_(model.status == "sending", model.lease_until < now),
@@ -43,7 +43,7 @@ async def claim_one(
         values["claimed_by"] = owner
     result = await session.execute(
         update(model)
-        .where(model.id == row_id, _claimable(model, now, due_column))
+        .where(model.id == row_id, claimable(model, now, due_column))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -67,12 +67,15 @@ async def claim_due(
     """
     candidates = (
         select(model.id)
-        .where(_claimable(model, now, due_column))
+        .where(claimable(model, now, due_column))
         .order_by(due_column, model.id)
         .limit(limit)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    # A MATERIALIZED CTE is evaluated once. Written as ``id IN (subquery)``, PostgreSQL may
+    # re-run the LIMITed subquery while updating and claim far more than ``limit`` rows.
+    picked = candidates.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
     values: dict[str, Any] = {
         "status": "sending",
         "lease_until": now + lease,
@@ -82,7 +85,7 @@ async def claim_due(
         values["claimed_by"] = owner
     result = await session.execute(
         update(model)
-        .where(model.id.in_(candidates.scalar_subquery()), _claimable(model, now, due_column))
+        .where(model.id.in_(select(picked.c.id)), claimable(model, now, due_column))
         .values(**values)
         .returning(model.id)
         .execution_options(synchronize_session=False)
