@@ -33,6 +33,7 @@ from bot.db.repositories.progress import (
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.services import events
 from bot.services.common import Actor, clean_text
 from bot.services.lookups import get_ask, get_coalition
 from bot.services.permissions import (
@@ -380,6 +381,16 @@ async def create_ask(
     )
     session.add(_event(ask, "created", actor, now, version=1))
     await session.flush()
+    await events.emit(
+        uow,
+        coalition,
+        "ask_created",
+        {
+            "ask": {**events.ask_ref(ask, title), "target": target},
+            "user_id": str(actor.user_id),
+            "created_at": now,
+        },
+    )
     return AskCreated(
         id=ask.id,
         coalition_id=coalition.id,
@@ -613,6 +624,19 @@ async def confirm_sign(
         _event(ask, "signed", actor, now, city_id=city.id, version=ask.current_version, detail=note)
     )
     await session.flush()
+    await events.emit(
+        uow,
+        coalition,
+        "sign_on",
+        {
+            "ask": events.ask_ref(ask, ver.title),
+            "city": events.city_ref(city),
+            "user_id": str(actor.user_id),
+            "signer_title": acting.title,
+            "signed_at": now,
+            "reconfirmed": False,
+        },
+    )
     signed, total = await _progress(uow, ask)
     return SignResult(
         ask_id=ask.id,
@@ -662,6 +686,20 @@ async def _reconfirm(
         _event(ask, "reconfirmed", actor, now, city_id=city.id, version=ask.current_version)
     )
     await uow.session.flush()
+    await events.emit(
+        uow,
+        coalition,
+        "sign_on",
+        {
+            "ask": events.ask_ref(ask, ver.title),
+            "city": events.city_ref(city),
+            "user_id": str(actor.user_id),
+            "signer_title": sign_on.signer_title,
+            "signed_at": sign_on.signed_at,
+            "confirmed_at": now,
+            "reconfirmed": True,
+        },
+    )
     signed, total = await _progress(uow, ask)
     return SignResult(
         ask_id=ask.id,
@@ -742,6 +780,18 @@ async def withdraw(
         )
     )
     await session.flush()
+    await events.emit(
+        uow,
+        coalition,
+        "withdrawal",
+        {
+            "ask": events.ask_ref(ask, ver.title),
+            "city": events.city_ref(city),
+            "user_id": str(actor.user_id),
+            "withdrawn_at": now,
+            "reason": reason,
+        },
+    )
     signed, total = await _progress(uow, ask)
     return WithdrawResult(
         ask_id=ask.id,
@@ -860,6 +910,18 @@ async def edit_ask(
         _event(ask, "edited", actor, now, version=ask.current_version, detail=", ".join(changed))
     )
     await session.flush()
+    await events.emit(
+        uow,
+        coalition,
+        "ask_edited",
+        {
+            "ask": {**events.ask_ref(ask, final_title), "target": final_target},
+            "previous_version": old_version,
+            "changed": changed,
+            "user_id": str(actor.user_id),
+            "edited_at": now,
+        },
+    )
     return EditResult(
         ask_id=ask.id,
         title=final_title,
@@ -926,6 +988,17 @@ async def _set_status(
     ask.closed_at = now if status == "closed" else None
     session.add(_event(ask, event, actor, now, version=ask.current_version))
     await session.flush()
+    if status == "closed":
+        await events.emit(
+            uow,
+            coalition,
+            "ask_closed",
+            {
+                "ask": events.ask_ref(ask, ver.title),
+                "user_id": str(actor.user_id),
+                "closed_at": now,
+            },
+        )
     return AskStatusResult(ask.id, ver.title, status, now)
 
 
@@ -963,3 +1036,59 @@ async def history(uow: UnitOfWork, actor: Actor, ask_id: int) -> list[AskEventIn
         )
         for e, name in rows
     ]
+
+
+# --- for the Discord forms and buttons (checks made before a modal opens) ---
+
+
+@dataclass(frozen=True, slots=True)
+class EditForm:
+    """What the /ask edit modal is pre-filled with."""
+
+    ask_id: int
+    coalition_name: str
+    title: str
+    target: str
+    text: str
+    version: int
+    deadline: datetime | None
+
+
+async def coalition_for_new_ask(uow: UnitOfWork, actor: Actor, coalition_id: int) -> str:
+    """Refuse /ask create before its form opens (not a manager, archived); return the name."""
+    session = uow.session
+    coalition = await get_coalition(session, actor, coalition_id)
+    ensure_not_archived(coalition)
+    await require_coalition_manager(session, actor, coalition, "create asks in it")
+    return coalition.name
+
+
+async def edit_form(uow: UnitOfWork, actor: Actor, ask_id: int) -> EditForm:
+    """Refuse /ask edit before its form opens (same rules as edit_ask); return the current text."""
+    session = uow.session
+    ask, coalition, ver = await get_ask(session, actor, ask_id)
+    ensure_not_archived(coalition)
+    await require_coalition_manager(session, actor, coalition, "edit asks")
+    if ask.status != "open":
+        raise Conflict(f'"{ver.title}" is closed; reopen it (/ask reopen) before editing.')
+    return EditForm(
+        ask_id=ask.id,
+        coalition_name=coalition.name,
+        title=ver.title,
+        target=ver.target,
+        text=ver.body,
+        version=ask.current_version,
+        deadline=ask.deadline,
+    )
+
+
+async def guild_of_ask(uow: UnitOfWork, ask_id: int) -> int:
+    """The server an ask belongs to, for buttons pressed in DMs (which carry no server).
+
+    Only the guild id is revealed; every rule still runs with an actor scoped to that guild,
+    so the presser must be a verified representative there.
+    """
+    guild_id = await uow.session.scalar(select(Ask.guild_id).where(Ask.id == ask_id))
+    if guild_id is None:
+        raise NotFound("That ask no longer exists.")
+    return int(guild_id)

@@ -3,6 +3,12 @@
 A service that changes something webhooks care about calls ``emit`` inside its unit of work.
 The delivery rows commit (or roll back) together with the change itself, so a webhook never
 hears of a sign-on that did not happen, and never misses one that did.
+
+Payload conventions (``data``): plain JSON values; Discord ids as strings (they exceed the
+53-bit integers JavaScript can hold); times as ISO 8601 UTC ending in ``Z``; an ask as
+``ask_ref(...)``, a city as ``city_ref(...)``. Every body has ``id`` (``evt_...``, the same for
+every webhook and every retry of one event; it is also the ``webhook-id`` header), ``type``,
+``timestamp``, ``coalition`` ({id, name}) and ``data``.
 """
 
 from __future__ import annotations
@@ -10,12 +16,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Coalition, Webhook, WebhookDelivery
+from bot.db.models import Ask, City, Coalition, Webhook, WebhookDelivery
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 
@@ -30,13 +36,37 @@ EVENT_TYPES: tuple[str, ...] = (
     "letter_finalised",
 )
 
-# Called after a commit that queued deliveries (the webhook sender registers itself here).
+# Called after a commit that queued deliveries (the webhook runtime registers its wake-up
+# here while it runs, and removes it when it stops).
 on_queued: list[Callable[[], None]] = []
+
+
+def iso(when: datetime | None) -> str | None:
+    """An aware datetime as ISO 8601 UTC with a ``Z`` (None stays None)."""
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        raise ValueError("event times must be timezone-aware")
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def ask_ref(ask: Ask, title: str) -> dict[str, Any]:
+    return {
+        "id": ask.id,
+        "title": title,
+        "version": ask.current_version,
+        "status": ask.status,
+        "deadline": iso(ask.deadline),
+    }
+
+
+def city_ref(city: City) -> dict[str, Any]:
+    return {"id": city.id, "name": city.name, "country": city.country}
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return iso(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -46,7 +76,7 @@ def encode_body(event_id: str, event_type: str, when: datetime, coalition: dict,
         {
             "id": event_id,
             "type": event_type,
-            "timestamp": when.isoformat().replace("+00:00", "Z"),
+            "timestamp": iso(when),
             "coalition": coalition,
             "data": data,
         },
@@ -64,6 +94,13 @@ async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dic
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
+    now = utcnow()
+    event_id = f"evt_{uuid.uuid4().hex}"
+    # Encoded even when nobody listens, so a value that is not JSON fails every test of the
+    # emitting service, not a send months later.
+    body = encode_body(
+        event_id, event_type, now, {"id": coalition.id, "name": coalition.name}, data
+    )
     hooks = (
         await uow.session.scalars(
             select(Webhook).where(Webhook.coalition_id == coalition.id, Webhook.status == "active")
@@ -72,11 +109,6 @@ async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dic
     subscribed = [h for h in hooks if event_type in h.events.split(",")]
     if not subscribed:
         return 0
-    now = utcnow()
-    event_id = f"evt_{uuid.uuid4().hex}"
-    body = encode_body(
-        event_id, event_type, now, {"id": coalition.id, "name": coalition.name}, data
-    )
     for hook in subscribed:
         uow.session.add(
             WebhookDelivery(

@@ -54,7 +54,11 @@ class World:
         guild = self.guild if guild is ... else guild
         channel = options.pop("channel_", None)
         if channel is None and guild is not None:
-            channel = self.channels["general"] if guild is self.guild else guild.channels[0]
+            channel = (
+                self.channels["general"]
+                if guild is self.guild
+                else next(iter(guild.channels.values()))
+            )
         return await self.emu.slash(path, user=user, guild=guild, channel=channel, **options)
 
     async def autocomplete(

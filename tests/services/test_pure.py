@@ -63,3 +63,57 @@ def test_progress_bar() -> None:
     assert progress_bar(999, 1000) == "▓▓▓▓▓▓▓▓▓░ 999/1000"
     assert progress_bar(12, 12, width=4) == "▓▓▓▓ 12/12"
     assert progress_sentence(7, 12) == "7 of 12 member cities signed"
+
+
+# --- everyday phrases (read with dateparser in the given zone) ---
+
+SUNDAY_NOON_PARIS = datetime(2026, 3, 1, 11, 0, tzinfo=UTC)  # Sunday 12:00 in Paris
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next tuesday 3pm", datetime(2026, 3, 3, 14, 0, tzinfo=UTC)),
+        ("in 2 days at 09:00", datetime(2026, 3, 3, 8, 0, tzinfo=UTC)),
+        ("tomorrow 18:00", datetime(2026, 3, 2, 17, 0, tzinfo=UTC)),
+        ("5 December 2026 14:30", datetime(2026, 12, 5, 13, 30, tzinfo=UTC)),
+        ("in 3 hours", datetime(2026, 3, 1, 14, 0, tzinfo=UTC)),
+    ],
+)
+def test_everyday_phrases_are_read_in_the_given_zone(text: str, expected: datetime) -> None:
+    assert parse_local_datetime(text, "Europe/Paris", SUNDAY_NOON_PARIS).when == expected
+
+
+def test_phrase_in_new_york_uses_new_york_wall_time() -> None:
+    parsed = parse_local_datetime("next tuesday 3pm", "America/New_York", SUNDAY_NOON_PARIS)
+    assert parsed.when == datetime(2026, 3, 3, 20, 0, tzinfo=UTC)  # EST, UTC-5
+
+
+def test_phrase_landing_in_a_dst_gap_is_refused() -> None:
+    # New York skips 02:00-03:00 on Sunday 2026-03-08.
+    with pytest.raises(InvalidInput, match="does not exist"):
+        parse_local_datetime("next sunday 2:30am", "America/New_York", SUNDAY_NOON_PARIS)
+
+
+def test_phrase_on_fall_back_night_takes_first_occurrence() -> None:
+    # New York repeats 01:00-02:00 on 2026-11-01; the first 01:30 is EDT (UTC-4).
+    parsed = parse_local_datetime("1 November 2026 1:30am", "America/New_York", SUNDAY_NOON_PARIS)
+    assert parsed.when == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    assert parsed.note is not None and "UTC-4" in parsed.note
+
+
+def test_phrase_in_the_past_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="in the past"):
+        parse_local_datetime("yesterday 10:00", "Europe/Paris", SUNDAY_NOON_PARIS)
+
+
+@pytest.mark.parametrize("text", ["next tuesday", "in 2 days"])
+def test_phrase_without_a_time_of_day_asks_for_one(text: str) -> None:
+    with pytest.raises(InvalidInput, match="time of day"):
+        parse_local_datetime(text, "Europe/Paris", SUNDAY_NOON_PARIS)
+
+
+@pytest.mark.parametrize("text", ["banana at 3pm", "x" * 150 + " 3pm"])
+def test_unreadable_phrase_gives_both_formats(text: str) -> None:
+    with pytest.raises(InvalidInput, match="next tuesday 3pm"):
+        parse_local_datetime(text, "Europe/Paris", SUNDAY_NOON_PARIS)

@@ -1,0 +1,181 @@
+"""Rendering shared by the city, coalition and ask cogs: timestamps, sectioned embeds, replies
+that may span several messages, and announcements in a coalition's channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+
+import discord
+from discord.utils import format_dt
+
+from bot.cogs import limits
+from bot.cogs.common import bot_of
+from bot.db.uow import UnitOfWork
+from bot.services.common import Actor
+from bot.services.progress import progress_bar, progress_sentence
+
+log = logging.getLogger("bot.cogs.render")
+
+COLOUR = discord.Colour.green()
+# Room kept under Discord's 6,000-character embed total for the title and footer.
+_EMBED_BUDGET = limits.EMBED_TOTAL - 400
+
+
+def when(value: datetime | None, *, empty: str = "none") -> str:
+    """A Discord timestamp in the reader's own time zone, with a relative hint."""
+    if value is None:
+        return empty
+    return f"{format_dt(value, 'F')} ({format_dt(value, 'R')})"
+
+
+def day(value: datetime) -> str:
+    return format_dt(value, "D")
+
+
+def progress(done: int, total: int) -> str:
+    """ "7 of 12 member cities signed" and a bar on the next line."""
+    return f"{progress_sentence(done, total)}\n`{progress_bar(done, total)}`"
+
+
+def sectioned_embeds(
+    title: str,
+    sections: Sequence[tuple[str, Sequence[str]]],
+    *,
+    description: str | None = None,
+    colour: discord.Colour = COLOUR,
+    empty: str = "—",
+) -> list[discord.Embed]:
+    """Lists as fields ("name", "name (cont.)"), spread over as many embeds as they need.
+
+    Each embed stays within 25 fields and the 6,000-character total, so any number of cities
+    fits; the caller groups the embeds into messages with ``send_embeds``.
+    """
+    embeds: list[discord.Embed] = []
+    current = discord.Embed(
+        title=limits.truncate(title, limits.EMBED_TITLE),
+        description=limits.truncate(description, limits.EMBED_DESCRIPTION) if description else None,
+        colour=colour,
+    )
+
+    def start_new() -> discord.Embed:
+        embeds.append(current)
+        return discord.Embed(
+            title=limits.truncate(f"{title} (continued)", limits.EMBED_TITLE), colour=colour
+        )
+
+    for name, lines in sections:
+        blocks = limits.chunk_lines(lines, limits.FIELD_VALUE) or [empty]
+        for i, block in enumerate(blocks):
+            label = limits.truncate(name if i == 0 else f"{name} (cont.)", limits.FIELD_NAME)
+            if (
+                len(current.fields) >= limits.EMBED_FIELDS
+                or len(current) + len(label) + len(block) > _EMBED_BUDGET
+            ):
+                current = start_new()
+            current.add_field(name=label, value=block, inline=False)
+    embeds.append(current)
+    if len(embeds) > 1:
+        for i, embed in enumerate(embeds, start=1):
+            embed.set_footer(text=f"Part {i} of {len(embeds)}")
+    return embeds
+
+
+async def send_embeds(
+    interaction: discord.Interaction,
+    embeds: Sequence[discord.Embed],
+    *,
+    content: str | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """Send embeds in as many messages as Discord's limits need (response, then followups)."""
+    messages = limits.fit_embeds(embeds) or [[]]
+    for i, group in enumerate(messages):
+        text = content if i == 0 else None
+        if i == 0 and not interaction.response.is_done():
+            await interaction.response.send_message(text, embeds=group, ephemeral=ephemeral)
+        else:
+            await interaction.followup.send(
+                text or discord.utils.MISSING, embeds=group, ephemeral=ephemeral
+            )
+
+
+async def announce(
+    interaction: discord.Interaction,
+    channel_id: int | None,
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+) -> str | None:
+    """Post in a coalition's channel without pinging anyone.
+
+    Returns None when posted (or when there is no channel), else a sentence for the person who
+    acted saying why it could not be posted, so they can fix the channel setting.
+    """
+    if channel_id is None:
+        return None
+    bot = bot_of(interaction)
+    channel = bot.get_channel(channel_id) or discord.Object(id=channel_id)
+    messageable = channel if isinstance(channel, discord.abc.Messageable) else None
+    try:
+        if messageable is None:
+            messageable = await bot.fetch_channel(channel_id)  # type: ignore[assignment]
+        await messageable.send(  # type: ignore[union-attr]
+            content,
+            embed=embed or discord.utils.MISSING,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    except discord.Forbidden:
+        return (
+            f"I could not post the announcement in <#{channel_id}>: I am not allowed to send "
+            "messages there. Give me Send Messages there, or pick another channel with "
+            "/coalition settings channel."
+        )
+    except discord.NotFound:
+        return (
+            "I could not post the announcement: the coalition's channel no longer exists. "
+            "Pick another with /coalition settings channel."
+        )
+    except discord.HTTPException as exc:
+        log.warning("announcement in channel %s failed: %s", channel_id, exc)
+        return f"I could not post the announcement in <#{channel_id}> (Discord said: {exc.text})."
+    return None
+
+
+async def tell_if_failed(interaction: discord.Interaction, problem: str | None) -> None:
+    """After the reply was sent: add a private note when a follow-up action failed."""
+    if problem:
+        await interaction.followup.send(problem, ephemeral=True)
+
+
+def user_line(user_id: int) -> str:
+    return f"<@{user_id}>"
+
+
+# --- hooks other features fill in ---
+
+# (uow, actor, coalition id) -> lines for the "Upcoming actions" section of /coalition show,
+# soonest first, already rendered (Discord timestamps welcome). It runs inside /coalition
+# show's unit of work. Kept here, not in the extension module, because discord.py re-imports an
+# extension module on every load, which would lose a registration made before.
+UpcomingActionsProvider = Callable[[UnitOfWork, Actor, int], Awaitable[list[str]]]
+_upcoming_actions: UpcomingActionsProvider | None = None
+
+
+def provide_upcoming_actions(
+    provider: UpcomingActionsProvider | None,
+) -> UpcomingActionsProvider | None:
+    """The actions feature calls this from its setup(); None removes the section again.
+
+    Returns the provider it replaces (so a test can put it back)."""
+    global _upcoming_actions
+    previous, _upcoming_actions = _upcoming_actions, provider
+    return previous
+
+
+async def upcoming_actions(uow: UnitOfWork, actor: Actor, coalition_id: int) -> list[str] | None:
+    """The "Upcoming actions" lines, or None when no feature provides them (no section)."""
+    if _upcoming_actions is None:
+        return None
+    return await _upcoming_actions(uow, actor, coalition_id)

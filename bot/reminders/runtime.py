@@ -1,0 +1,338 @@
+"""The reminder runtime: claims due reminder rows and sends each exactly once.
+
+Flow for one reminder (see ARCHITECTURE.md, "Reminders that fire exactly once"):
+
+1. Claim the row with one conditional UPDATE (bot.db.leases): only one process wins.
+2. Plan it (bot.services.reminders.plan_reminder): re-read the action/ask/digest; a stale,
+   cancelled or already-begun one is marked and nothing is sent.
+3. Send the channel post and each DM. Each message carries a nonce derived from the reminder
+   id and recipient (Discord drops a repeat with ``enforce_nonce``), and each recipient
+   reached is recorded at once (a retry after a crash skips them). Recording also renews the
+   lease, and fails when another process took the reminder over: then we stop.
+4. Mark it sent (late when it went out well after its due time).
+
+A DM refused by Discord becomes a mention in the coalition channel, recorded and never
+retried. A passing failure (Discord down) leaves the row held with a back-off lease; the
+sweep retries it. Rate limits only slow sending: discord.py waits and retries them.
+
+Nothing here imports discord: sending goes through a ``Sender`` (bot.reminders.discord_sender
+in production, a recording fake in service tests), so the claiming logic is tested on both
+databases without a Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.clock import Clock
+from bot.db.leases import claim_due, claim_one
+from bot.db.models import Reminder
+from bot.db.uow import UnitOfWorkFactory
+from bot.reminders import render
+from bot.scheduling import AlarmClock
+from bot.services import reminders as service
+
+log = logging.getLogger("bot.reminders")
+
+SWEEP_SECONDS = 60.0
+# Alarms are armed for reminders due within this horizon; the sweep arms the rest later.
+ARM_HORIZON = timedelta(minutes=10)
+JOB_PREFIX = "reminder:"
+SWEEP_JOB = "reminders:sweep"
+
+
+class DMRefused(Exception):
+    """Discord refused the DM (closed DMs, code 50007). Not worth retrying."""
+
+
+class Undeliverable(Exception):
+    """The target is gone or the bot may not post there (403/404). Not worth retrying."""
+
+
+class Sender(Protocol):
+    async def post(
+        self, channel_id: int, content: str, *, nonce: str, mention_user_id: int | None = None
+    ) -> None: ...
+
+    async def dm(self, user_id: int, content: str, *, nonce: str) -> None: ...
+
+
+def nonce_for(reminder_id: int, key: str) -> str:
+    """≤ 25 characters (Discord's limit), the same for every retry of one delivery."""
+    return "r" + hashlib.sha256(f"{reminder_id}:{key}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class Outcome:
+    reminder_id: int
+    status: str  # sent | skipped | cancelled | failed | retry | lost
+    late: bool = False
+    detail: str | None = None
+
+
+class ReminderRuntime:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        sender: Sender,
+        *,
+        alarms: AlarmClock | None = None,
+        lease: timedelta = timedelta(seconds=120),
+        owner: str | None = None,
+        batch: int = 10,
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.sender = sender
+        self.alarms = alarms
+        self.lease = lease
+        self.owner = owner or f"bot-{uuid.uuid4().hex[:12]}"
+        self.batch = batch
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sweep_lock = asyncio.Lock()
+
+    # --- what the bot and the tests call ---
+
+    async def start(self) -> None:
+        """At start-up: one sweep in the background (late reminders go out now, marked
+        late), then a sweep every minute. The sweep (re)arms alarms for what falls due soon."""
+        self.spawn(self.sweep(), name="reminders-startup-sweep")
+        if self.alarms is not None:
+            self.alarms.every(SWEEP_JOB, SWEEP_SECONDS, self.sweep)
+
+    async def stop(self) -> None:
+        if self.alarms is not None:
+            for job_id in self.alarms.armed(JOB_PREFIX):
+                self.alarms.disarm(job_id)
+            self.alarms.disarm(SWEEP_JOB)
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def sweep(self) -> list[Outcome]:
+        """Create the sweep-made reminders (ask deadlines, digests), send everything due, and
+        arm alarms for what falls due within the horizon."""
+        async with self._sweep_lock:
+            now = self.clock.now()
+            async with self.uow() as uow:
+                await service.ensure_scheduled(uow, now)
+            outcomes = await self.run_due()
+            await self.arm_upcoming()
+            return outcomes
+
+    async def run_due(self) -> list[Outcome]:
+        """Claim and send every due reminder (and every one whose holder's lease ran out)."""
+        outcomes: list[Outcome] = []
+        tried: set[int] = set()
+        while True:
+            now = self.clock.now()
+            async with self.uow() as uow:
+                ids = await claim_due(
+                    uow.session,
+                    Reminder,
+                    now=now,
+                    lease=self.lease,
+                    owner=self.owner,
+                    due_column=Reminder.due_at,
+                    limit=self.batch,
+                )
+            if not ids:
+                return outcomes
+            for rid in ids:
+                outcomes.append(await self._deliver(rid))
+            if tried.issuperset(ids):  # only rows we already tried this pass: stop
+                return outcomes
+            tried.update(ids)
+
+    async def run_one(self, reminder_id: int) -> Outcome | None:
+        """An alarm rang (or a command just queued a notice): claim this one row and send it."""
+        async with self.uow() as uow:
+            won = await claim_one(
+                uow.session,
+                Reminder,
+                reminder_id,
+                now=self.clock.now(),
+                lease=self.lease,
+                owner=self.owner,
+                due_column=Reminder.due_at,
+            )
+        if not won:
+            return None
+        return await self._deliver(reminder_id)
+
+    def kick(self, reminder_id: int) -> None:
+        """Send a just-queued reminder (a change notice) now, without blocking the caller."""
+        self.spawn(self.run_one(reminder_id), name=f"reminder-{reminder_id}")
+
+    async def arm_upcoming(self) -> int:
+        if self.alarms is None:
+            return 0
+        async with self.uow() as uow:
+            due = await service.pending_before(uow, self.clock.now() + ARM_HORIZON)
+        for rid, when in due:
+            self.alarms.arm(f"{JOB_PREFIX}{rid}", when, self.run_one, rid)
+        return len(due)
+
+    def arm(self, reminder_id: int, when: datetime) -> None:
+        if self.alarms is not None and when <= self.clock.now() + ARM_HORIZON:
+            self.alarms.arm(f"{JOB_PREFIX}{reminder_id}", when, self.run_one, reminder_id)
+
+    async def wait_idle(self) -> None:
+        """Wait for background sends (start-up sweep, kicked notices) to finish (for tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> None:
+        task = asyncio.create_task(self._logged(coro), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _logged(coro: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("reminder background task failed; the next sweep retries")
+
+    # --- one reminder ---
+
+    async def _deliver(self, reminder_id: int) -> Outcome:
+        try:
+            return await self._deliver_claimed(reminder_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # A passing failure: keep it held with a back-off; the sweep retries it.
+            log.warning("reminder %s: send failed (%r); will retry", reminder_id, exc)
+            async with self.uow() as uow:
+                status = await service.release(
+                    uow, reminder_id, owner=self.owner, now=self.clock.now(), error=repr(exc)
+                )
+            if status == "failed":
+                log.error("reminder %s failed for good after repeated errors", reminder_id)
+            return Outcome(
+                reminder_id, "failed" if status == "failed" else "retry", detail=repr(exc)
+            )
+
+    async def _deliver_claimed(self, reminder_id: int) -> Outcome:
+        now = self.clock.now()
+        async with self.uow() as uow:
+            plan = await service.plan_reminder(uow, reminder_id, now)
+        if isinstance(plan, service.Skip):
+            async with self.uow() as uow:
+                await service.finish(
+                    uow,
+                    reminder_id,
+                    owner=self.owner,
+                    now=now,
+                    status=plan.status,
+                    detail=plan.reason,
+                )
+            level = logging.INFO if plan.status == "skipped" else logging.DEBUG
+            log.log(level, "reminder %s %s: %s", reminder_id, plan.status, plan.reason)
+            return Outcome(reminder_id, plan.status, detail=plan.reason)
+
+        if plan.channel_id is not None and "channel" not in plan.done:
+            try:
+                await self.sender.post(
+                    plan.channel_id,
+                    render.channel_text(plan),
+                    nonce=nonce_for(reminder_id, "channel"),
+                )
+                outcome = "channel"
+            except Undeliverable as exc:
+                log.warning(
+                    "reminder %s: channel %s unusable: %s", reminder_id, plan.channel_id, exc
+                )
+                outcome = "channel_failed"
+            if not await self._record(reminder_id, outcome, channel_id=plan.channel_id):
+                return Outcome(reminder_id, "lost")
+
+        for user_id in plan.dm_user_ids:
+            if f"dm:{user_id}" in plan.done:
+                continue
+            channel_id = None
+            try:
+                await self.sender.dm(
+                    user_id, render.dm_text(plan), nonce=nonce_for(reminder_id, f"dm:{user_id}")
+                )
+                outcome = "dm"
+            except DMRefused:
+                outcome, channel_id = await self._fallback(plan, user_id)
+            except Undeliverable as exc:
+                log.warning("reminder %s: DM to %s impossible: %s", reminder_id, user_id, exc)
+                outcome = "dm_failed"
+            if not await self._record(reminder_id, outcome, user_id=user_id, channel_id=channel_id):
+                return Outcome(reminder_id, "lost")
+
+        async with self.uow() as uow:
+            held = await service.finish(
+                uow,
+                reminder_id,
+                owner=self.owner,
+                now=self.clock.now(),
+                status="sent",
+                late=plan.late,
+            )
+        if not held:
+            return Outcome(reminder_id, "lost")
+        if plan.late:
+            log.info("reminder %s sent late (was due %s)", reminder_id, plan.due_at.isoformat())
+        return Outcome(reminder_id, "sent", late=plan.late)
+
+    async def _fallback(self, plan: service.Plan, user_id: int) -> tuple[str, int | None]:
+        """A refused DM: mention that person in the coalition channel instead (once)."""
+        if plan.fallback_channel_id is None:
+            log.info(
+                "reminder %s: DM to %s refused and no channel to fall back to",
+                plan.reminder_id,
+                user_id,
+            )
+            return "dm_refused", None
+        try:
+            await self.sender.post(
+                plan.fallback_channel_id,
+                render.fallback_text(plan, user_id),
+                nonce=nonce_for(plan.reminder_id, f"fallback:{user_id}"),
+                mention_user_id=user_id,
+            )
+        except Undeliverable as exc:
+            log.warning(
+                "reminder %s: fallback for %s impossible: %s", plan.reminder_id, user_id, exc
+            )
+            return "dm_refused", None
+        return "dm_refused_fallback", plan.fallback_channel_id
+
+    async def _record(
+        self,
+        reminder_id: int,
+        outcome: str,
+        *,
+        user_id: int | None = None,
+        channel_id: int | None = None,
+    ) -> bool:
+        async with self.uow() as uow:
+            held = await service.record_delivery(
+                uow,
+                reminder_id,
+                owner=self.owner,
+                now=self.clock.now(),
+                lease=self.lease,
+                outcome=outcome,
+                user_id=user_id,
+                channel_id=channel_id,
+            )
+        if not held:
+            log.warning("reminder %s: lease lost to another process; stopping", reminder_id)
+        return held

@@ -1,0 +1,353 @@
+"""/coalition seen from Discord: creating, listing, showing, joining, coordinators, settings."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.cogs import render
+from bot.services import cities, coalitions
+from bot.services.common import Actor
+from tests.conftest import both_backends
+from tests.seed import seed_e2e
+
+
+def one_private_reply(reply) -> str:  # type: ignore[no-untyped-def]
+    messages = ([reply.message] if reply.message else []) + list(reply.followups)
+    assert len(messages) == 1, [m.text for m in messages]
+    assert messages[0].ephemeral
+    return messages[0].text
+
+
+def field(reply, name: str) -> str:  # type: ignore[no-untyped-def]
+    for embed in reply.embeds:
+        for f in embed.get("fields") or []:
+            if f["name"] == name:
+                return f["value"]
+    raise AssertionError(f"no field {name!r} in {reply.embeds}")
+
+
+async def create(world, name: str = "Rhône Pact", user=None, **extra):  # type: ignore[no-untyped-def]
+    return await world.slash(
+        "coalition create",
+        user=user or world.cora,
+        name=name,
+        kind=extra.pop("kind", "metro_area_partnership"),
+        **extra,
+    )
+
+
+async def coalition_id(world, user, typed: str = "") -> str:  # type: ignore[no-untyped-def]
+    choices = await world.autocomplete("coalition show", "coalition", typed, user=user)
+    return choices[0]["value"]
+
+
+@both_backends
+async def test_create_makes_the_creator_coordinator_and_show_renders_it(world) -> None:
+    reply = await create(
+        world,
+        description="Cities of the Rhône valley acting together.",
+        region="Auvergne-Rhône-Alpes",
+        options={"channel": world.channels["coalition"]},
+    )
+    text = one_private_reply(reply)
+    assert "Created **Rhône Pact** (Metro-area partnership)" in text
+    assert world.channels["coalition"].mention in text
+
+    cid = await coalition_id(world, world.sam, "rhone")
+    shown = await world.slash("coalition show", user=world.sam, coalition=cid)
+    assert shown.ephemeral
+    description = shown.embeds[0]["description"]
+    assert "Metro-area partnership" in description and "Rhône valley" in description
+    assert world.channels["coalition"].mention in description
+    assert field(shown, "Coordinators") == world.cora.mention
+    assert "No member cities yet" in shown.all_text
+
+
+async def test_create_refuses_a_duplicate_name(world) -> None:
+    await create(world)
+    again = await create(world, name="rhone pact", user=world.sam, kind="peer_group")
+    assert 'A coalition called "rhone pact" already exists' in one_private_reply(again)
+
+
+async def test_list_shows_members_kind_and_archived(world) -> None:
+    empty = await world.slash("coalition list", user=world.sam)
+    assert "no coalitions here yet" in one_private_reply(empty)
+    seed = await seed_e2e(world, with_ask=False)
+    await create(world, name="Old Pact", kind="peer_group")
+    old = await coalition_id(world, world.cora, "old")
+    await world.slash("coalition archive", user=world.cora, coalition=old)
+    listing = await world.slash("coalition list", user=world.sam)
+    text = one_private_reply(listing)
+    assert "**Alpine Climate Pact** — City partnership · 3 member cities" in text
+    assert "**Old Pact** (archived)" in text
+    assert seed.coalition
+
+
+async def test_join_with_approval_waits_then_approve_and_reject(world) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    cid = str(seed.coalition)
+    admin = world.actor(world.ada, admin=True)
+    async with world.uow() as uow:
+        nice = await cities.add_city(uow, admin, name="Nice", country="France")
+        toulon = await cities.add_city(uow, admin, name="Toulon", country="France")
+        await cities.verify_representative(uow, admin, city_id=nice.id, user_id=world.sam.id)
+        await cities.verify_representative(uow, admin, city_id=toulon.id, user_id=world.olga.id)
+
+    refused = await world.slash(
+        "coalition settings approval", user=world.sam, coalition=cid, required=True
+    )
+    assert "Only coordinators of Alpine Climate Pact" in one_private_reply(refused)
+    on = await world.slash(
+        "coalition settings approval", user=world.cora, coalition=cid, required=True
+    )
+    assert "now wait for a coordinator's approval" in one_private_reply(on)
+
+    joined = await world.slash("coalition join", user=world.sam, coalition=cid)
+    assert "Nice asked to join Alpine Climate Pact" in one_private_reply(joined)
+    await world.slash("coalition join", user=world.olga, coalition=cid)
+    shown = await world.slash("coalition show", user=world.cora, coalition=cid)
+    waiting = field(shown, "Waiting for approval")
+    assert "Nice (France)" in waiting and world.sam.mention in waiting
+
+    not_coordinator = await world.slash(
+        "coalition approve", user=world.lena, coalition=cid, city=str(nice.id)
+    )
+    assert "Only coordinators" in one_private_reply(not_coordinator)
+    approved = await world.slash(
+        "coalition approve", user=world.cora, coalition=cid, city=str(nice.id)
+    )
+    assert "Nice is now a member of Alpine Climate Pact" in one_private_reply(approved)
+    rejected = await world.slash(
+        "coalition reject", user=world.cora, coalition=cid, city=str(toulon.id)
+    )
+    assert "Toulon's request to join Alpine Climate Pact was turned down" in one_private_reply(
+        rejected
+    )
+    again = await world.slash(
+        "coalition reject", user=world.cora, coalition=cid, city=str(toulon.id)
+    )
+    assert "no pending request" in one_private_reply(again)
+
+    off = await world.slash(
+        "coalition settings approval", user=world.cora, coalition=cid, required=False
+    )
+    assert "without approval" in one_private_reply(off)
+    direct = await world.slash("coalition join", user=world.olga, coalition=cid)
+    assert "Toulon is now a member" in one_private_reply(direct)
+
+
+async def test_join_needs_a_verified_city_and_a_choice_among_several(world) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    cid = str(seed.coalition)
+    stranger = await world.slash("coalition join", user=world.sam, coalition=cid)
+    assert "You don't represent any city yet" in one_private_reply(stranger)
+
+    await create(world, name="Second Pact", user=world.ada, kind="peer_group")
+    second = await coalition_id(world, world.lena, "second")
+    admin = world.actor(world.ada, admin=True)
+    async with world.uow() as uow:
+        await cities.verify_representative(uow, admin, city_id=seed.grenoble, user_id=world.lena.id)
+    several = await world.slash("coalition join", user=world.lena, coalition=second)
+    text = one_private_reply(several)
+    assert "You represent several cities (Grenoble, Lyon)" in text
+    assert "city option" in text
+    mine = await world.autocomplete("coalition join", "city", "", user=world.lena, coalition=second)
+    assert [c["name"] for c in mine[:2]] == ["Grenoble (France) · yours", "Lyon (France) · yours"]
+    chosen = await world.slash(
+        "coalition join", user=world.lena, coalition=second, city=str(seed.lyon)
+    )
+    assert "Lyon is now a member of Second Pact" in one_private_reply(chosen)
+    twice = await world.slash(
+        "coalition join", user=world.lena, coalition=second, city=str(seed.lyon)
+    )
+    assert "Lyon is already a member" in one_private_reply(twice)
+
+
+async def test_leave_by_representative_and_removal_by_coordinator(world) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    cid = str(seed.coalition)
+    left = await world.slash("coalition leave", user=world.lena, coalition=cid)
+    assert "Lyon left Alpine Climate Pact" in one_private_reply(left)
+    removed = await world.slash(
+        "coalition leave", user=world.cora, coalition=cid, city=str(seed.grenoble)
+    )
+    assert "Grenoble was removed from Alpine Climate Pact" in one_private_reply(removed)
+    again = await world.slash("coalition leave", user=world.lena, coalition=cid)
+    assert "Lyon is not a member of Alpine Climate Pact" in one_private_reply(again)
+    shown = await world.slash("coalition show", user=world.sam, coalition=cid)
+    assert "Member cities of Alpine Climate Pact (1)" in shown.all_text
+
+
+async def test_coordinators_add_and_remove_and_the_last_one_stays(world) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    cid = str(seed.coalition)
+    refused = await world.slash(
+        "coalition coordinators add", user=world.sam, coalition=cid, options={"user": world.sam}
+    )
+    assert "Only coordinators of Alpine Climate Pact" in one_private_reply(refused)
+    added = await world.slash(
+        "coalition coordinators add", user=world.cora, coalition=cid, options={"user": world.gus}
+    )
+    text = one_private_reply(added)
+    assert f"{world.gus.mention} is now a coordinator" in text
+    assert added.message.allowed_mentions == {"parse": []} or not added.message.allowed_mentions
+    removed = await world.slash(
+        "coalition coordinators remove",
+        user=world.gus,
+        coalition=cid,
+        options={"user": world.cora},
+    )
+    assert f"{world.cora.mention} no longer coordinates" in one_private_reply(removed)
+    last = await world.slash(
+        "coalition coordinators remove", user=world.gus, coalition=cid, options={"user": world.gus}
+    )
+    assert "last coordinator" in one_private_reply(last)
+    shown = await world.slash("coalition show", user=world.sam, coalition=cid)
+    assert field(shown, "Coordinators") == world.gus.mention
+
+
+async def test_archive_makes_it_read_only_and_closes_open_asks(world) -> None:
+    seed = await seed_e2e(world)
+    cid = str(seed.coalition)
+    refused = await world.slash("coalition archive", user=world.lena, coalition=cid)
+    assert "Only coordinators" in one_private_reply(refused)
+    archived = await world.slash("coalition archive", user=world.cora, coalition=cid)
+    assert "archived and read-only. 1 open ask was closed." in one_private_reply(archived)
+    join = await world.slash("coalition leave", user=world.lena, coalition=cid)
+    assert "archived and read-only" in one_private_reply(join)
+    shown = await world.slash("coalition show", user=world.sam, coalition=cid)
+    assert "**Archived**" in shown.embeds[0]["description"]
+    # Archived coalitions are no longer offered as you type.
+    assert await world.autocomplete("coalition show", "coalition", "", user=world.sam) == []
+
+
+async def test_settings_channel(world) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    cid = str(seed.coalition)
+    reply = await world.slash(
+        "coalition settings channel",
+        user=world.cora,
+        coalition=cid,
+        options={"channel": world.channels["general"]},
+    )
+    assert f"now announces in {world.channels['general'].mention}" in one_private_reply(reply)
+    shown = await world.slash("coalition show", user=world.sam, coalition=cid)
+    assert world.channels["general"].mention in shown.embeds[0]["description"]
+    refused = await world.slash(
+        "coalition settings channel",
+        user=world.lena,
+        coalition=cid,
+        options={"channel": world.channels["general"]},
+    )
+    assert "Only coordinators" in one_private_reply(refused)
+
+
+async def test_show_paginates_many_members_and_shows_open_asks_with_a_bar(world) -> None:
+    seed = await seed_e2e(world)
+    admin = world.actor(world.ada, admin=True)
+    async with world.uow() as uow:
+        for i in range(50):
+            city = await cities.add_city(
+                uow, admin, name=f"Commune {i:03d} " + "y" * 60, country="France"
+            )
+            await cities.verify_representative(uow, admin, city_id=city.id, user_id=10_000 + i)
+            await coalitions.join_coalition(
+                uow, Actor(world.guild.id, 10_000 + i), coalition_id=seed.coalition
+            )
+    shown = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
+    asks = field(shown, "Open asks")
+    assert "Car-free centres by 2030" in asks and "0 of 53 signed" in asks and "░" in asks
+
+    def pages() -> list[dict]:
+        return [
+            e
+            for m in [shown.message, *shown.followups]
+            for e in m.embeds
+            if e["title"].startswith("Member cities")
+        ]
+
+    def complete() -> bool:
+        footer = pages()[-1].get("footer", {}).get("text", "") if pages() else ""
+        page, _, total = footer.removeprefix("Page ").partition(" of ")
+        return bool(total) and page == total
+
+    await world.emu.wait_for(complete)
+    text = "\n".join(p["description"] for p in pages())
+    assert "Commune 000" in text and "Commune 049" in text and len(pages()) >= 2
+
+
+async def test_upcoming_actions_hook_fills_its_section(world) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    seen: list[int] = []
+
+    async def provider(uow, actor, coalition_id):  # type: ignore[no-untyped-def]
+        seen.append(coalition_id)
+        return ["Call the prefect — <t:1900000000:F>"]
+
+    previous = render.provide_upcoming_actions(provider)
+    try:
+        shown = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
+        render.provide_upcoming_actions(None)
+        without = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
+    finally:
+        render.provide_upcoming_actions(previous)
+    assert field(shown, "Upcoming actions") == "Call the prefect — <t:1900000000:F>"
+    assert seen == [seed.coalition]
+    # With no actions feature there is no such section at all.
+    assert "Upcoming actions" not in without.all_text
+
+
+async def test_coalition_autocomplete_is_scoped_to_the_server(world) -> None:
+    await create(world)
+    lobby = next(iter(world.other_guild.channels.values()))
+    await world.slash(
+        "coalition create",
+        user=world.bea,
+        guild=world.other_guild,
+        channel_=lobby,
+        name="Other Pact",
+        kind="peer_group",
+    )
+    mine = await world.autocomplete("coalition show", "coalition", "", user=world.lena)
+    assert [c["name"] for c in mine] == ["Rhône Pact"]
+    theirs = await world.autocomplete(
+        "coalition join", "coalition", "", user=world.lena, guild=world.other_guild
+    )
+    assert [c["name"] for c in theirs] == ["Other Pact"]
+    foreign = await world.slash(
+        "coalition show",
+        user=world.lena,
+        guild=world.other_guild,
+        channel_=lobby,
+        coalition=mine[0]["value"],
+    )
+    assert "can't find that coalition in this server" in one_private_reply(foreign)
+    for path in ("approve", "reject", "leave", "archive", "settings channel", "settings approval"):
+        found = await world.autocomplete(f"coalition {path}", "coalition", "rh", user=world.cora)
+        assert [c["name"] for c in found] == ["Rhône Pact"], path
+    for path in ("coordinators add", "coordinators remove"):
+        found = await world.autocomplete(f"coalition {path}", "coalition", "", user=world.cora)
+        assert len(found) == 1
+
+
+async def test_settings_group_is_open_to_other_extensions(world) -> None:
+    group = world.bot.tree.get_command("coalition")
+    assert isinstance(group, app_commands.Group)
+    settings = group.get_command("settings")
+    assert isinstance(settings, app_commands.Group)
+    assert {c.name for c in settings.commands} >= {"channel", "approval"}
+
+    @app_commands.command(name="zz-test-only", description="Test-only command")
+    async def extra(interaction: discord.Interaction) -> None:  # pragma: no cover
+        pass
+
+    settings.add_command(extra)
+    try:
+        found = world.bot.tree.get_command("coalition").get_command("settings")
+        assert found.get_command("zz-test-only") is extra
+    finally:
+        settings.remove_command("zz-test-only")
+    # Discord allows 25 subcommands/groups per group; leave room for others.
+    assert len(group.commands) <= 20
+    assert len(settings.commands) <= 23
