@@ -336,7 +336,6 @@ async def pending_before(uow: UnitOfWork, until: datetime) -> list[tuple[int, da
         select(Reminder.id, Reminder.due_at)
         .where(Reminder.status == "pending", Reminder.due_at <= until)
         .order_by(Reminder.due_at, Reminder.id)
-        .limit(1000)
     )
     return [(rid, due) for rid, due in rows]
 
