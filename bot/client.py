@@ -73,6 +73,33 @@ class _CoalitionBotMixin:
         self.synced: bool | None = None  # True: pushed, False: unchanged, None: not yet
         self._closing = False
 
+    # The mixin comes first in each bot's MRO, so these override discord.py's, and super()
+    # reaches commands.Bot or commands.AutoShardedBot.
+
+    async def setup_hook(self) -> None:
+        await _setup(self)  # type: ignore[arg-type]
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        log_outcome(interaction, "ok")
+
+    async def on_ready(self) -> None:
+        bot: Any = self
+        log.info("ready as %s in %d servers", bot.user, len(bot.guilds))
+
+    async def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        try:
+            await super().close()  # type: ignore[misc]
+        finally:
+            await self.http_client.aclose()
+            await self.engine.dispose()
+
 
 def _bot_options(settings: Settings) -> dict[str, Any]:
     options: dict[str, Any] = {
@@ -102,41 +129,15 @@ class CoalitionBot(_CoalitionBotMixin, commands.Bot):
         commands.Bot.__init__(self, **_bot_options(parts["settings"]))
         self._init_parts(**parts)
 
-    async def setup_hook(self) -> None:
-        await _setup(self)
-
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
-    ) -> None:
-        log_outcome(interaction, "ok")
-
-    async def on_ready(self) -> None:
-        log.info("ready as %s in %d servers", self.user, len(self.guilds))
-
-    async def close(self) -> None:
-        await _close(self, commands.Bot.close)
-
 
 class ShardedCoalitionBot(_CoalitionBotMixin, commands.AutoShardedBot):
+    """The same bot, auto-sharded: several processes can share one PostgreSQL database."""
+
     tree: CoalitionTree
 
     def __init__(self, **parts: Any) -> None:
         commands.AutoShardedBot.__init__(self, **_bot_options(parts["settings"]))
         self._init_parts(**parts)
-
-    async def setup_hook(self) -> None:
-        await _setup(self)
-
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
-    ) -> None:
-        log_outcome(interaction, "ok")
-
-    async def on_ready(self) -> None:
-        log.info("ready as %s in %d servers (sharded)", self.user, len(self.guilds))
-
-    async def close(self) -> None:
-        await _close(self, commands.AutoShardedBot.close)
 
 
 AnyBot = CoalitionBot | ShardedCoalitionBot
@@ -154,19 +155,6 @@ async def _setup(bot: AnyBot) -> None:
 # Cogs that need work done once the bot is set up (re-arming reminders, resuming webhook
 # deliveries) register it here from their ``setup`` function.
 _STARTUP_HOOKS: list[Any] = []
-
-
-async def _close(bot: AnyBot, parent_close: Any) -> None:
-    if bot._closing:
-        return
-    bot._closing = True
-    if bot.scheduler.running:
-        bot.scheduler.shutdown(wait=False)
-    try:
-        await parent_close(bot)
-    finally:
-        await bot.http_client.aclose()
-        await bot.engine.dispose()
 
 
 def command_payload(tree: app_commands.CommandTree[Any], guild: discord.Object | None) -> list:

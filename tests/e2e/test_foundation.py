@@ -165,3 +165,26 @@ async def test_a_slow_service_is_deferred_in_time_and_answered_once(emu, databas
     assert slow.ephemeral is (not public)
     assert slow.followups == []
     emu.assert_no_violations()
+
+
+@both_backends
+async def test_two_shard_processes_share_one_database_and_split_the_servers(
+    emu, database_url
+) -> None:
+    parts = build_world(emu)
+    lena = parts["users"]["lena"]  # a member of both servers
+    async with (
+        running_bot(emu, database_url, discord_shard_count=2, discord_shard_ids="0") as one,
+        running_bot(emu, database_url, discord_shard_count=2, discord_shard_ids="1") as two,
+    ):
+        assert type(one).__name__ == "ShardedCoalitionBot"
+        seen_one = {g.id for g in one.guilds}
+        seen_two = {g.id for g in two.guilds}
+        assert not seen_one & seen_two
+        assert seen_one | seen_two == {parts["guild"].id, parts["other_guild"].id}
+        for guild in (parts["guild"], parts["other_guild"]):
+            reply = await emu.slash("about", user=lena, guild=guild)
+            assert "Coalition Bot" in reply.text
+        # Both processes started on one schema; the second found the commands synced.
+        assert {one.synced, two.synced} <= {True, False}
+    emu.assert_no_violations()

@@ -44,8 +44,9 @@ class _Marker:
 class GatewayConnection:
     """One websocket; a writer task sends queued frames in order."""
 
-    def __init__(self, ws: web.WebSocketResponse) -> None:
+    def __init__(self, ws: web.WebSocketResponse, transport: Any = None) -> None:
         self.ws = ws
+        self.transport = transport
         self.queue: asyncio.Queue[str | _Marker | None] = asyncio.Queue()
         self._writer = asyncio.create_task(self._write(), name="emulator-gateway-writer")
 
@@ -88,9 +89,10 @@ class GatewayConnection:
 
 
 class GatewaySession:
-    def __init__(self, session_id: str, intents: int) -> None:
+    def __init__(self, session_id: str, intents: int, shard: tuple[int, int] = (0, 1)) -> None:
         self.session_id = session_id
         self.intents = intents
+        self.shard = shard
         self.seq = 0
         self.sent: list[tuple[int, str]] = []
         self.conn: GatewayConnection | None = None
@@ -114,22 +116,46 @@ class GatewaySession:
         return found
 
 
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """Discord's rule: a guild's events go to shard (guild_id >> 22) % shard_count; DMs to 0."""
+    return 0 if not guild_id else (guild_id >> 22) % shard_count
+
+
+def _event_guild(event: str, data: Any) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
+        return int(data.get("id") or 0) or None
+    return int(data.get("guild_id") or 0) or None
+
+
 class Gateway:
     def __init__(self, emu: DiscordEmulator) -> None:
         self._emu = emu
-        self.session: GatewaySession | None = None
+        # One session per shard; an unsharded bot has only shard 0.
+        self.sessions: dict[int, GatewaySession] = {}
         self.connections: set[GatewayConnection] = set()
         self.ready = asyncio.Event()
         self.identifies = 0
 
     @property
+    def session(self) -> GatewaySession | None:
+        """Shard 0's session (the only one for an unsharded bot)."""
+        return self.sessions.get(0) or next(iter(self.sessions.values()), None)
+
+    @property
     def connected(self) -> bool:
-        return self.session is not None
+        return bool(self.sessions)
 
     def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
         session = self.session
         if session is None:
             return
+        count = session.shard[1]
+        if count > 1:
+            session = self.sessions.get(shard_of(_event_guild(event, data), count))
+            if session is None:
+                return
         if intent is not None and not session.intents & intent:
             return
         session.dispatch(event, data)
@@ -137,7 +163,7 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
-        conn = GatewayConnection(ws)
+        conn = GatewayConnection(ws, request.transport)
         self.connections.add(conn)
         conn.send({"op": OP_HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
         try:
@@ -173,20 +199,31 @@ class Gateway:
             await conn.close(code=4004)
             return
         self.identifies += 1
-        if self.session is not None and self.session.conn is not None:
-            self.session.conn = None
-        session = GatewaySession(secrets.token_hex(16), int(data.get("intents") or 0))
+        shard_id, shard_count = (int(x) for x in (data.get("shard") or (0, 1)))
+        old = self.sessions.get(shard_id)
+        if old is not None and old.conn is not None:
+            old.conn = None
+        session = GatewaySession(
+            secrets.token_hex(16), int(data.get("intents") or 0), (shard_id, shard_count)
+        )
         session.conn = conn
-        self.session = session
-        session.dispatch("READY", emu._ready_payload(session.session_id))
-        for guild in emu.guilds.values():
+        self.sessions[shard_id] = session
+        guilds = [g for g in emu.guilds.values() if shard_of(g.id, shard_count) == shard_id]
+        ready = emu._ready_payload(session.session_id)
+        ready["guilds"] = [{"id": str(g.id), "unavailable": True} for g in guilds]
+        if data.get("shard") is not None:
+            ready["shard"] = [shard_id, shard_count]
+        session.dispatch("READY", ready)
+        for guild in guilds:
             session.dispatch("GUILD_CREATE", guild.to_payload())
         await conn.flushed()
         self.ready.set()
         await emu._notify()
 
     async def _resume(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
-        session = self.session
+        session = next(
+            (x for x in self.sessions.values() if x.session_id == data.get("session_id")), None
+        )
         if (
             session is None
             or data.get("session_id") != session.session_id
@@ -229,6 +266,17 @@ class Gateway:
         session.conn = None
         conn.send({"op": OP_RECONNECT, "d": None})
         await self._emu._wait(lambda: session.resumes > resumes, 10.0)
+
+    async def drop(self) -> None:
+        session = self.session
+        if session is None or session.conn is None or session.conn.transport is None:
+            raise RuntimeError("the bot is not connected to the gateway")
+        conn = session.conn
+        resumes = session.resumes
+        # Detach first: anything dispatched meanwhile is buffered and replayed on RESUME.
+        session.conn = None
+        conn.transport.abort()
+        await self._emu._wait(lambda: session.resumes > resumes, 15.0)
 
     async def close(self) -> None:
         for conn in list(self.connections):

@@ -10,7 +10,7 @@ import math
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,15 @@ class RateLimitRule:
 
 
 @dataclass
+class ServerErrorRule:
+    method: str
+    pattern: re.Pattern[str]
+    times: int
+    status: int
+    after: bool
+
+
+@dataclass
 class UploadedFile:
     index: int
     filename: str
@@ -155,11 +164,19 @@ class DiscordEmulator:
         self.invoked_paths: set[str] = set()
         self.command_puts = 0
         self.global_rate_limit_per_second: int | None = None
+        # Shards that may IDENTIFY at once (/gateway/bot); 16, as large bots get, keeps tests
+        # fast: with 1, discord.py waits 5 s between shards.
+        self.max_concurrency = 16
         self._global_commands: list[dict[str, Any]] = []
         self._guild_commands: dict[int, list[dict[str, Any]]] = {}
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
         self._nonces: dict[tuple[int, str], tuple[float, Message]] = {}
         self._rate_rules: list[RateLimitRule] = []
+        self._error_rules: list[ServerErrorRule] = []
+        self.server_error_hits: list[str] = []
+        # Every message write (create or edit) with its allowed_mentions, in order, so a test
+        # can check that no write ever allowed @everyone/@here or role pings.
+        self.mention_log: list[tuple[Message, dict[str, Any] | None]] = []
         self._recent_requests: collections.deque[float] = collections.deque()
         self._cond = asyncio.Condition()
         self.gateway = Gateway(self)
@@ -322,6 +339,29 @@ class DiscordEmulator:
             RateLimitRule(method.upper(), re.compile(path_regex), times, retry_after, global_)
         )
 
+    def server_error(
+        self,
+        method: str,
+        path_regex: str,
+        times: int = 1,
+        status: int = 502,
+        *,
+        after: bool = False,
+    ) -> None:
+        """Answer the next ``times`` matching requests with a 5xx (path relative to /api/v10).
+
+        ``after=True``: the request is carried out first and only then answered with the
+        error, as when Discord's edge times out after the change was made; a client that
+        retries without a nonce then duplicates it.
+        """
+        self._error_rules.append(
+            ServerErrorRule(method.upper(), re.compile(path_regex), times, status, after)
+        )
+
+    async def drop_gateway(self) -> None:
+        """Cut the bot's websocket abruptly (no close frame, no op 7); return once it resumed."""
+        await self.gateway.drop()
+
     # ================================================================= waiting
 
     async def _notify(self) -> None:
@@ -428,11 +468,15 @@ class DiscordEmulator:
         self,
         message: Message,
         *,
-        values: list[str],
+        values: Sequence[Any],
         user: User,
         custom_id: str | None = None,
     ) -> Interaction:
-        """Pick ``values`` in a string select (the first one, or the one with ``custom_id``)."""
+        """Pick ``values`` in a select (the first one, or the one with ``custom_id``).
+
+        String selects take option values; user, role, mentionable and channel selects take
+        User / Role / Channel objects, sent with ``resolved`` as Discord does.
+        """
         selects = [
             s for s in message.selects() if custom_id is None or s.get("custom_id") == custom_id
         ]
@@ -442,16 +486,55 @@ class DiscordEmulator:
         if menu.get("disabled"):
             raise EmulatorUsageError("select is disabled")
         kind = int(menu["type"])
+        resolved: dict[str, dict[str, Any]] = {}
         if kind == 3:
             allowed = {o["value"] for o in menu.get("options") or []}
             unknown = [v for v in values if v not in allowed]
             if unknown:
                 raise EmulatorUsageError(f"values {unknown} are not options of the select")
+            picked = [str(v) for v in values]
+        else:
+            channel = self._find_channel(message.channel_id)
+            guild = channel.guild if channel else None
+            picked = [self._select_value(menu, v, resolved, guild) for v in values]
         low, high = int(menu.get("min_values", 1)), int(menu.get("max_values", 1))
         if not low <= len(values) <= high:
             raise EmulatorUsageError(f"select takes {low}..{high} values, got {len(values)}")
-        data = {"custom_id": menu["custom_id"], "component_type": kind, "values": list(values)}
+        data: dict[str, Any] = {
+            "custom_id": menu["custom_id"],
+            "component_type": kind,
+            "values": picked,
+        }
+        if resolved:
+            data["resolved"] = resolved
         return await self._component(message, user, data)
+
+    def _select_value(
+        self,
+        menu: dict[str, Any],
+        value: Any,
+        resolved: dict[str, dict[str, Any]],
+        guild: Guild | None,
+    ) -> str:
+        """One pick in a user (5), role (6), mentionable (7) or channel (8) select."""
+        kind = int(menu["type"])
+        if isinstance(value, User) and kind in (5, 7):
+            return str(self._resolve_user(value, "select", resolved, guild).id)
+        if isinstance(value, Role) and kind in (6, 7):
+            if guild is None or value.id not in guild.roles:
+                raise EmulatorUsageError(f"role {value.name!r} is not in this server")
+            resolved.setdefault("roles", {})[str(value.id)] = value.to_payload()
+            return str(value.id)
+        if isinstance(value, Channel) and kind == 8:
+            if guild is None or value.guild is not guild:
+                raise EmulatorUsageError(f"channel {value.name!r} is not in this server")
+            allowed = menu.get("channel_types")
+            if allowed and value.type not in allowed:
+                raise EmulatorUsageError(f"channel types {allowed} only; got {value.type}")
+            resolved.setdefault("channels", {})[str(value.id)] = self._resolved_channel(value)
+            return str(value.id)
+        wanted = {5: "a User", 6: "a Role", 7: "a User or Role", 8: "a Channel"}.get(kind, "?")
+        raise EmulatorUsageError(f"this select (type {kind}) takes {wanted}, got {value!r}")
 
     async def submit_modal(
         self,
@@ -829,7 +912,13 @@ class DiscordEmulator:
             limited = self._injected_limit(request.method, route, label)
             if limited is not None:
                 return limited
-            return await handler(request)
+            failure = self._injected_error(request.method, route, label)
+            if failure is not None and not failure.after:
+                return self._server_error_response(failure.status)
+            response = await handler(request)
+            if failure is not None:
+                return self._server_error_response(failure.status)
+            return response
         except ApiError as error:
             self._violate(Violation(error.code, error.status, label, error.detail()))
             return json_response(error.body(), error.status)
@@ -848,6 +937,23 @@ class DiscordEmulator:
                 self.rate_limit_hits.append(label)
                 return self._too_many(rule.retry_after, rule.global_)
         return None
+
+    def _injected_error(self, method: str, route: str, label: str) -> ServerErrorRule | None:
+        for rule in self._error_rules:
+            if rule.times > 0 and rule.method in (method, "*") and rule.pattern.search(route):
+                rule.times -= 1
+                self.server_error_hits.append(label)
+                return rule
+        return None
+
+    @staticmethod
+    def _server_error_response(status: int) -> web.Response:
+        # Discord's edge answers 5xx with an HTML page, not JSON.
+        return web.Response(
+            text=f"<html><body>{status} upstream error</body></html>",
+            status=status,
+            content_type="text/html",
+        )
 
     def _global_limit(self, label: str) -> web.Response | None:
         limit = self.global_rate_limit_per_second
@@ -994,7 +1100,7 @@ class DiscordEmulator:
                     "total": 1000,
                     "remaining": 999,
                     "reset_after": 86_400_000,
-                    "max_concurrency": 1,
+                    "max_concurrency": self.max_concurrency,
                 },
             }
         )
@@ -1462,6 +1568,8 @@ class DiscordEmulator:
             message.flags = flags if creating else (flags & ~64) | (message.flags & 64)
         if "allowed_mentions" in payload:
             message.allowed_mentions = payload["allowed_mentions"]
+        if "content" in payload or "embeds" in payload:
+            self.mention_log.append((message, payload.get("allowed_mentions")))
         if "tts" in payload:
             message.tts = bool(payload["tts"])
         message.attachments = self._attachments(payload, files, message.attachments)
