@@ -624,19 +624,32 @@ async def confirm_sign(
         _event(ask, "signed", actor, now, city_id=city.id, version=ask.current_version, detail=note)
     )
     await session.flush()
-    await events.emit(
-        uow,
-        coalition,
-        "sign_on",
-        {
-            "ask": events.ask_ref(ask, ver.title),
-            "city": events.city_ref(city),
-            "user_id": str(actor.user_id),
-            "signer_title": acting.title,
-            "signed_at": now,
-            "reconfirmed": False,
-        },
-    )
+    return await _signed(uow, actor, ask, coalition, ver, city, sign_on, reconfirmed=False)
+
+
+async def _signed(
+    uow: UnitOfWork,
+    actor: Actor,
+    ask: Ask,
+    coalition: Coalition,
+    ver: AskVersion,
+    city: City,
+    sign_on: SignOn,
+    *,
+    reconfirmed: bool,
+) -> SignResult:
+    """Announce a (re-)confirmed signature to webhooks and report the ask's new progress."""
+    data: dict[str, object] = {
+        "ask": events.ask_ref(ask, ver.title),
+        "city": events.city_ref(city),
+        "user_id": str(actor.user_id),
+        "signer_title": sign_on.signer_title,
+        "signed_at": sign_on.signed_at,
+        "reconfirmed": reconfirmed,
+    }
+    if reconfirmed:
+        data["confirmed_at"] = sign_on.confirmed_at
+    await events.emit(uow, coalition, "sign_on", data)
     signed, total = await _progress(uow, ask)
     return SignResult(
         ask_id=ask.id,
@@ -644,10 +657,10 @@ async def confirm_sign(
         city_id=city.id,
         city_name=city.name,
         version=ask.current_version,
-        signed_at=now,
-        confirmed_at=now,
-        signer_title=acting.title,
-        reconfirmed=False,
+        signed_at=sign_on.signed_at,
+        confirmed_at=sign_on.confirmed_at,
+        signer_title=sign_on.signer_title,
+        reconfirmed=reconfirmed,
         signed=signed,
         total=total,
         channel_id=coalition.channel_id,
@@ -686,35 +699,7 @@ async def _reconfirm(
         _event(ask, "reconfirmed", actor, now, city_id=city.id, version=ask.current_version)
     )
     await uow.session.flush()
-    await events.emit(
-        uow,
-        coalition,
-        "sign_on",
-        {
-            "ask": events.ask_ref(ask, ver.title),
-            "city": events.city_ref(city),
-            "user_id": str(actor.user_id),
-            "signer_title": sign_on.signer_title,
-            "signed_at": sign_on.signed_at,
-            "confirmed_at": now,
-            "reconfirmed": True,
-        },
-    )
-    signed, total = await _progress(uow, ask)
-    return SignResult(
-        ask_id=ask.id,
-        title=ver.title,
-        city_id=city.id,
-        city_name=city.name,
-        version=ask.current_version,
-        signed_at=sign_on.signed_at,
-        confirmed_at=now,
-        signer_title=sign_on.signer_title,
-        reconfirmed=True,
-        signed=signed,
-        total=total,
-        channel_id=coalition.channel_id,
-    )
+    return await _signed(uow, actor, ask, coalition, ver, city, sign_on, reconfirmed=True)
 
 
 async def reconfirm(
