@@ -28,6 +28,7 @@ from bot.db.models import (
 from bot.db.repositories.progress import current_memberships
 from bot.db.uow import UnitOfWork
 from bot.errors import InvalidInput
+from bot.services import reminders
 from bot.services.common import Actor, fold
 from bot.services.lookups import get_coalition
 from bot.services.permissions import ensure_not_archived, require_coalition_manager
@@ -130,15 +131,11 @@ def _key(coalition_id: int, due: datetime) -> str:
 
 
 async def _cancel_pending(session: AsyncSession, coalition_id: int) -> None:
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.coalition_id == coalition_id,
-            Reminder.kind == "digest",
-            Reminder.status == "pending",
-        )
-        .values(status="cancelled", detail="digest settings changed")
-        .execution_options(synchronize_session=False)
+    await reminders.cancel_pending(
+        session,
+        Reminder.coalition_id == coalition_id,
+        Reminder.kind == "digest",
+        detail="digest settings changed",
     )
 
 

@@ -174,16 +174,22 @@ async def sync_action_reminders(
     return sorted(due for _, due in wanted.values())
 
 
-async def cancel_action_reminders(session: AsyncSession, action_id: int) -> None:
+async def cancel_pending(session: AsyncSession, *where: Any, detail: str) -> None:
+    """Cancel the pending reminders matching ``where`` (kept, with the reason, as history)."""
     await session.execute(
         update(Reminder)
-        .where(
-            Reminder.action_id == action_id,
-            Reminder.kind == "action",
-            Reminder.status == "pending",
-        )
-        .values(status="cancelled", detail="action cancelled")
+        .where(Reminder.status == "pending", *where)
+        .values(status="cancelled", detail=detail)
         .execution_options(synchronize_session=False)
+    )
+
+
+async def cancel_action_reminders(session: AsyncSession, action_id: int) -> None:
+    await cancel_pending(
+        session,
+        Reminder.action_id == action_id,
+        Reminder.kind == "action",
+        detail="action cancelled",
     )
 
 
