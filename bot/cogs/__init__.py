@@ -3,6 +3,7 @@
 # Loaded in this order by the bot's setup_hook. A cog not listed here is not loaded.
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.about",
+    "bot.cogs.onboarding",
     "bot.cogs.cities",
     "bot.cogs.coalitions",
     "bot.cogs.asks",

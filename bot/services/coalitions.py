@@ -193,6 +193,9 @@ async def create_coalition(
             "In this server only members with the coalition-creator role (or admins) can "
             "create coalitions. Ask a server admin to give you the role or create it for you."
         )
+    if channel_id is None and settings is not None:
+        # The server's default announcement channel, chosen by an admin in /setup.
+        channel_id = settings.announce_channel_id
     name_key = fold(name)
     if await _by_name_key(uow, actor, name_key) is not None:
         raise Conflict(_name_taken(name))

@@ -1,0 +1,280 @@
+"""/help, /setup and the welcome message posted when the bot joins a server."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs import limits, render
+from bot.cogs.common import actor_of, bot_of
+from bot.db.uow import UnitOfWorkFactory
+from bot.interactions import BaseView
+from bot.services import onboarding
+from bot.services.onboarding import HelpTopic, SetupInfo
+
+if TYPE_CHECKING:
+    from bot.client import AnyBot
+
+log = logging.getLogger("bot.cogs.onboarding")
+
+TOPIC_CHOICES = [app_commands.Choice(name=t.name, value=t.key) for t in onboarding.TOPICS]
+SETUP_TIMEOUT = 14 * 60  # the interaction token, needed to edit the panel, lasts 15 minutes
+
+
+# ------------------------------------------------------------------------------- /help
+
+
+def topic_embed(topic: HelpTopic) -> discord.Embed:
+    lines = [f"`{e.usage}` — {e.text}" for e in topic.entries]
+    description = limits.truncate(topic.intro + "\n\n" + "\n".join(lines), limits.EMBED_DESCRIPTION)
+    embed = discord.Embed(title=topic.title, description=description, colour=render.COLOUR)
+    others = ", ".join(t.name for t in onboarding.TOPICS if t.key != topic.key)
+    embed.set_footer(text=limits.truncate(f"More help: /help topic: {others}", limits.FOOTER))
+    return embed
+
+
+def _setup_lines(p: onboarding.Profile) -> list[str]:
+    channel = f"<#{p.announce_channel_id}>" if p.announce_channel_id else "not chosen"
+    creators = f"<@&{p.creator_role_id}> and admins" if p.creator_role_id else "everyone"
+    return [f"Announcement channel: {channel}.", f"Who may create coalitions: {creators}."]
+
+
+def overview_embeds(result: onboarding.Overview) -> list[discord.Embed]:
+    p = result.profile
+    sections: list[tuple[str, list[str]]] = [(s.title, s.lines) for s in result.sections]
+    if p.is_admin:
+        sections.insert(1, ("Server setup", _setup_lines(p)))
+    topics = ", ".join(t.name for t in onboarding.TOPICS)
+    sections.append(("Learn more", [f"Every command, by topic: `/help topic:` {topics}."]))
+    return render.sectioned_embeds("What you can do here", sections)
+
+
+# ------------------------------------------------------------------------------- /setup
+
+
+def _granted_in(guild: discord.Guild | None, channel_id: int) -> dict[str, bool] | None:
+    """The bot's own permissions in a channel, from the cache; None when it cannot tell."""
+    if guild is None:
+        return None
+    channel = guild.get_channel(channel_id)
+    me = guild.me
+    if channel is None or me is None:
+        return None
+    perms = channel.permissions_for(me)
+    return {name: bool(getattr(perms, name)) for name, _ in onboarding.REQUIRED_CHANNEL_PERMISSIONS}
+
+
+def permission_report(guild: discord.Guild | None, channel_id: int) -> tuple[bool, str]:
+    """(all good?, a sentence for the admin about the bot's permissions in the channel)."""
+    granted = _granted_in(guild, channel_id)
+    if granted is None:
+        return False, (
+            "I could not check my permissions in that channel. Make sure I can view it, send "
+            "messages, embed links and attach files there."
+        )
+    missing = onboarding.missing_permissions(granted)
+    if not missing:
+        return True, "All set: I can view the channel, send messages, embed links and attach files."
+    return False, (
+        f"I am missing these permissions in <#{channel_id}>: {', '.join(missing)}. "
+        "Announcements there will fail until you give them to me (channel settings → "
+        "Permissions), or pick another channel."
+    )
+
+
+def setup_embed(guild: discord.Guild | None, info: SetupInfo) -> discord.Embed:
+    embed = discord.Embed(
+        title="Set up Coalition Bot",
+        description=(
+            "Two choices, then press **Done**.\n"
+            "1. **Announcement channel:** where new coalitions post their news, unless they "
+            "choose their own channel.\n"
+            "2. **Who may create coalitions:** everyone, or only members with a role you pick "
+            "(server admins always can)."
+        ),
+        colour=render.COLOUR,
+    )
+    channel = f"<#{info.announce_channel_id}>" if info.announce_channel_id else "Not chosen yet."
+    embed.add_field(name="Announcement channel", value=channel, inline=False)
+    if info.announce_channel_id:
+        ok, report = permission_report(guild, info.announce_channel_id)
+        name = "My permissions there" if ok else "⚠️ Missing permissions"
+        embed.add_field(name=name, value=limits.truncate(report, limits.FIELD_VALUE), inline=False)
+    creators = (
+        f"Members with <@&{info.creator_role_id}>, and server admins."
+        if info.creator_role_id
+        else "Everyone."
+    )
+    embed.add_field(name="Who may create coalitions", value=creators, inline=False)
+    return embed
+
+
+def setup_summary(info: SetupInfo) -> str:
+    if info.announce_channel_id:
+        where = (
+            f"New coalitions announce in <#{info.announce_channel_id}> unless they choose "
+            "their own channel."
+        )
+    else:
+        where = "No announcement channel is set: each coalition chooses its own."
+    who = (
+        f"Only members with <@&{info.creator_role_id}> (and server admins) can create coalitions."
+        if info.creator_role_id
+        else "Everyone can create coalitions."
+    )
+    return (
+        f"Setup saved. {where} {who}\n"
+        "Next: add cities with `/city add`, and ask everyone to run `/help`. "
+        "Run `/setup` again any time to change this."
+    )
+
+
+class SetupView(BaseView):
+    """The /setup panel. Every choice is saved at once (and re-checked: admins only)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=SETUP_TIMEOUT)
+
+    async def _show(self, interaction: discord.Interaction, info: SetupInfo) -> None:
+        await interaction.response.edit_message(
+            embed=setup_embed(interaction.guild, info), view=self
+        )
+
+    @discord.ui.select(
+        cls=discord.ui.ChannelSelect,
+        channel_types=[discord.ChannelType.text, discord.ChannelType.news],
+        placeholder="1. Pick the announcement channel",
+        row=0,
+    )
+    async def pick_channel(
+        self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[SetupView]
+    ) -> None:
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.set_announce_channel(
+                uow, actor_of(interaction), select.values[0].id
+            )
+        await self._show(interaction, info)
+
+    @discord.ui.select(
+        cls=discord.ui.RoleSelect,
+        placeholder="2. Only members with this role may create coalitions",
+        row=1,
+    )
+    async def pick_role(
+        self, interaction: discord.Interaction, select: discord.ui.RoleSelect[SetupView]
+    ) -> None:
+        role = select.values[0]
+        role_id = None if role.is_default() else role.id  # @everyone means everyone
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.set_creator_role(uow, actor_of(interaction), role_id)
+        await self._show(interaction, info)
+
+    @discord.ui.button(label="2. Everyone may create coalitions", row=2)
+    async def everyone(
+        self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
+    ) -> None:
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.set_creator_role(uow, actor_of(interaction), None)
+        await self._show(interaction, info)
+
+    @discord.ui.button(label="Done", style=discord.ButtonStyle.success, row=2)
+    async def done(
+        self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
+    ) -> None:
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.get_setup(uow, actor_of(interaction))
+        embeds = []
+        if info.announce_channel_id:
+            ok, report = permission_report(interaction.guild, info.announce_channel_id)
+            if not ok:
+                embeds.append(discord.Embed(title="⚠️ Missing permissions", description=report))
+        self.stop()
+        await interaction.response.edit_message(
+            content=setup_summary(info), embeds=embeds, view=None
+        )
+
+
+# ------------------------------------------------------------------------------- welcome
+
+
+async def welcome(uow_factory: UnitOfWorkFactory, guild: discord.Guild) -> str:
+    """Post the welcome once per server, where the bot may; returns what happened (logged)."""
+    channel = guild.system_channel
+    if channel is None:
+        outcome = "no_system_channel"
+    elif guild.me is None or not (
+        (perms := channel.permissions_for(guild.me)).view_channel and perms.send_messages
+    ):
+        outcome = "no_permission"
+    else:
+        async with uow_factory() as uow:
+            claimed = await onboarding.claim_welcome(uow, guild.id)
+        if not claimed:
+            outcome = "already_welcomed"
+        else:
+            try:
+                await channel.send(
+                    onboarding.WELCOME_MESSAGE, allowed_mentions=discord.AllowedMentions.none()
+                )
+                outcome = "posted"
+            except discord.HTTPException as exc:
+                log.warning("welcome in guild %s failed: %s", guild.id, exc)
+                async with uow_factory() as uow:
+                    await onboarding.release_welcome(uow, guild.id)
+                outcome = "failed"
+    log.info("welcome guild=%s outcome=%s", guild.id, outcome)
+    return outcome
+
+
+# ------------------------------------------------------------------------------- the cog
+
+
+class OnboardingCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help")
+    @app_commands.describe(topic="One topic in full (leave empty for your next steps here)")
+    @app_commands.choices(topic=TOPIC_CHOICES)
+    async def help(
+        self, interaction: discord.Interaction, topic: app_commands.Choice[str] | None = None
+    ) -> None:
+        """What you can do here, and your next step."""
+        if topic is not None:
+            embed = topic_embed(onboarding.topic(topic.value))
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        if interaction.guild_id is None:
+            embed = topic_embed(onboarding.topic("start"))
+            await interaction.response.send_message(
+                "Run /help in your server to see what you can do there.",
+                embed=embed,
+                ephemeral=True,
+            )
+            return
+        async with bot_of(interaction).uow() as uow:
+            result = await onboarding.overview(uow, actor_of(interaction))
+        await render.send_embeds(interaction, overview_embeds(result))
+
+    @app_commands.command(name="setup")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def setup(self, interaction: discord.Interaction) -> None:
+        """Server admins: choose the announcement channel and who may create coalitions."""
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.get_setup(uow, actor_of(interaction))
+        await interaction.response.send_message(
+            embed=setup_embed(interaction.guild, info), view=SetupView(), ephemeral=True
+        )
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await welcome(cast("AnyBot", self.bot).uow, guild)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(OnboardingCog(bot))
