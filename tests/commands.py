@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord.gateway
+import discord.http
 from discord import app_commands
 
 from bot.app import build_bot
@@ -12,7 +14,12 @@ from bot.settings import load_settings
 
 
 async def registered_commands() -> dict[str, app_commands.Command[Any, ..., Any]]:
-    """Leaf command paths ("city add", "about") mapped to their command objects."""
+    """Leaf command paths ("city add", "about") mapped to their command objects.
+
+    Building a bot points discord.py at its configured endpoints; the previous ones are put
+    back, so a bot already running against the emulator keeps working.
+    """
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     settings = load_settings(discord_token="unused", database_url="sqlite:///./data/unused.db")
     bot = build_bot(settings)
     try:
@@ -26,3 +33,4 @@ async def registered_commands() -> dict[str, app_commands.Command[Any, ..., Any]
     finally:
         await bot.http_client.aclose()
         await bot.engine.dispose()
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved

@@ -1,7 +1,7 @@
 """The bot, built exactly as ``python -m bot`` builds it, connected to the local Discord.
 
 Every end-to-end test gets the same small world: two servers, their admins, a coordinator,
-city representatives (one with closed DMs) and a stranger.
+city representatives (one with closed DMs), a stranger, and two spare members (pat, vic).
 """
 
 from __future__ import annotations
@@ -89,6 +89,11 @@ def build_world(emu: DiscordEmulator) -> dict[str, Any]:
     other.add_text_channel("lobby")
     other.add_member(users["bea"], permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
     other.add_member(users["lena"], permissions=MEMBER_PERMISSIONS)
+    # Added last so the ids above stay as they were: pat and vic are plain members of server A
+    # (the permission matrix makes pat a pending representative and uses vic as a bystander).
+    for name in ("pat", "vic"):
+        users[name] = emu.add_user(name)
+        guild.add_member(users[name], permissions=MEMBER_PERMISSIONS)
     return {"users": users, "guild": guild, "other_guild": other, "channels": channels}
 
 

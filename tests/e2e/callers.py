@@ -1,0 +1,207 @@
+"""Shared by the permission-matrix and server-isolation tests: a small world of entities built
+through the services, a snapshot of every table, and reading one reply.
+
+``seed_subject`` builds, in one server, a coalition with everything a command can point at:
+
+- coalition "Pact n" (coordinators cora and mia; announcements in the coalition channel), with
+  joining by approval;
+- Lyon n (lena, verified; pat asked and waits) and Grenoble n (gus) are active members;
+  Joinville n (lena verified, pat waiting) is not a member; Quimper n (gus) asked to join and
+  waits for approval; Nowhere n has no representative at all;
+- ask A (Lyon signed it and wrote a statement) and ask B (nobody signed);
+- an action in June 2031 and a webhook (to 127.0.0.1:9, which refuses connections).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import bot.db.models  # noqa: F401  (registers every table on Base.metadata)
+from bot.db.base import Base
+from bot.services import actions, asks, cities, coalitions, statements, webhooks
+from bot.services.common import Actor
+
+# Columns the bot's background runtimes (reminders, webhook deliveries, command sync) update
+# on their own; a command's effect is judged on everything else.
+VOLATILE: dict[str, set[str]] = {
+    "bot_state": {"*"},
+    "reminder_notifications": {"*"},
+    "reminders": {"status", "lease_until", "claimed_by", "attempts", "late", "sent_at", "detail"},
+    "webhooks": {"consecutive_failures", "last_status", "last_delivery_at"},
+    "webhook_deliveries": {
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "lease_until",
+        "last_status_code",
+        "last_error",
+        "delivered_at",
+        "coordinators_notified_at",
+    },
+    "digests": {"last_sent_at"},
+}
+
+Snapshot = dict[str, Counter[tuple[Any, ...]]]
+
+
+async def snapshot(world: Any) -> Snapshot:
+    """Every row of every table (volatile columns left out): equal means unchanged."""
+    # Raw values, no type conversion: only equality matters, and it is much faster.
+    queries = {name: f'SELECT {cols} FROM "{name}"' for name, cols in _columns().items()}
+    url = world.bot.settings.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        # A plain connection to the same file (WAL: it sees every commit) spares the async
+        # driver's thread hop per query.
+        with contextlib.closing(sqlite3.connect(url.database)) as db:
+            return {name: Counter(db.execute(q).fetchall()) for name, q in queries.items()}
+    out: Snapshot = {}
+    async with world.uow() as uow:
+        conn = await uow.session.connection()
+        for name, query in queries.items():
+            rows = (await conn.exec_driver_sql(query)).all()
+            out[name] = Counter(tuple(r) for r in rows)
+    return out
+
+
+def _columns() -> dict[str, str]:
+    out = {}
+    for table in Base.metadata.sorted_tables:
+        skip = VOLATILE.get(table.name, set())
+        if "*" not in skip:
+            out[table.name] = ", ".join(f'"{c.name}"' for c in table.columns if c.name not in skip)
+    return out
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """Tables whose rows differ, with the row counts: ["sign_ons 3->4", ...]."""
+    return [
+        f"{name} {before[name].total()}->{rows.total()}"
+        for name, rows in after.items()
+        if rows != before[name]
+    ]
+
+
+def messages(inter: Any) -> list[Any]:
+    """What the caller saw: the response message and any followups."""
+    return ([inter.message] if inter.message else []) + list(inter.followups)
+
+
+@dataclass
+class Subject:
+    n: int
+    coalition: int
+    lyon: int
+    grenoble: int
+    joiner: int  # lena represents it; not a member yet
+    queued: int  # asked to join (gus), waiting for approval
+    free: int  # nobody represents it
+    ask: int  # signed by Lyon, with Lyon's statement
+    fresh_ask: int  # nobody signed
+    action: int
+    webhook: int
+
+
+def when_in_2031(n: int) -> str:
+    return f"2031-06-{1 + n % 28:02d} 10:00"
+
+
+async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
+    """See the module docstring. ``guild`` defaults to server A (roles are the same users)."""
+    guild = guild or world.guild
+    g = guild.id
+    admin = Actor(g, world.ada.id, is_admin=True)
+    cora, lena, gus, pat = (Actor(g, u.id) for u in (world.cora, world.lena, world.gus, world.pat))
+    now: datetime = world.clock.now()
+    channel = (
+        world.channels["coalition"] if guild is world.guild else next(iter(guild.channels.values()))
+    )
+    async with world.uow() as uow:
+        c = await coalitions.create_coalition(
+            uow,
+            cora,
+            name=f"Pact {n}",
+            kind="city partnership",
+            channel_id=channel.id,
+        )
+        await coalitions.add_coordinator(uow, cora, coalition_id=c.id, user_id=world.mia.id)
+        ids: dict[str, int] = {}
+        for key, name in [
+            ("lyon", "Lyon"),
+            ("grenoble", "Grenoble"),
+            ("joiner", "Joinville"),
+            ("queued", "Quimper"),
+            ("free", "Nowhere"),
+        ]:
+            city = await cities.add_city(uow, admin, name=f"{name} {n}", country="France")
+            ids[key] = city.id
+        for who, key, title in [
+            (lena, "lyon", "Deputy Mayor for Climate"),
+            (lena, "joiner", None),
+            (gus, "grenoble", "Climate Officer"),
+            (gus, "queued", None),
+        ]:
+            await cities.verify_representative(
+                uow, admin, city_id=ids[key], user_id=who.user_id, title=title
+            )
+        for key in ("lyon", "joiner"):
+            await cities.request_representation(uow, pat, ids[key])
+        await coalitions.join_coalition(uow, lena, coalition_id=c.id, city_id=ids["lyon"])
+        await coalitions.join_coalition(uow, gus, coalition_id=c.id, city_id=ids["grenoble"])
+        await coalitions.set_approval(uow, cora, coalition_id=c.id, required=True)
+        await coalitions.join_coalition(uow, gus, coalition_id=c.id, city_id=ids["queued"])
+        made = []
+        for title in (f"Car-free centres {n}", f"Safe school streets {n}"):
+            a = await asks.create_ask(
+                uow,
+                cora,
+                coalition_id=c.id,
+                title=title,
+                target="Ministry of Ecological Transition",
+                text=f"We ask the Ministry for {title.lower()}.",
+            )
+            made.append(a.id)
+        await asks.sign(uow, lena, ask_id=made[0], city_id=ids["lyon"])
+        await statements.submit(
+            uow,
+            lena,
+            ask_id=made[0],
+            city_id=ids["lyon"],
+            body="Lyon stands behind this.",
+            signatory_name="Lena",
+        )
+        scheduled = await actions.schedule_action(
+            uow,
+            cora,
+            coalition_id=c.id,
+            title=f"Meeting {n}",
+            when=when_in_2031(n),
+            timezone="Europe/Paris",
+            kind="meeting",
+            now=now,
+        )
+        hook = await webhooks.add_webhook(
+            uow,
+            cora,
+            coalition_id=c.id,
+            url=f"http://127.0.0.1:9/hook-{n}",
+            events="ask_closed",
+            allow_private=True,
+        )
+    return Subject(
+        n=n,
+        coalition=c.id,
+        lyon=ids["lyon"],
+        grenoble=ids["grenoble"],
+        joiner=ids["joiner"],
+        queued=ids["queued"],
+        free=ids["free"],
+        ask=made[0],
+        fresh_ask=made[1],
+        action=scheduled.action.id,
+        webhook=hook.id,
+    )

@@ -1,0 +1,469 @@
+"""Who may run what: every registered command, run by each kind of caller, against the table.
+
+The rules (bot/services/permissions.py and the README): anyone in the server may read
+(shows, lists, history, calendar files) and may ask to represent a city or start a coalition;
+verified representatives act for their own city (sign, withdraw, RSVP, join, leave,
+statements); the coalition's coordinators and server admins manage the coalition (asks,
+actions, settings, members, coordinators, letters, webhooks); cities and representatives are
+shared by the server's coalitions, so a coordinator of *any* coalition may add cities and
+verify or revoke representatives. A letter and its finalised versions are read by the
+coalition's coordinators, admins and representatives of its member cities.
+
+Each caller kind gets one running bot; every command is aimed at a freshly seeded coalition
+(tests/e2e/callers.py) whenever the previous command changed something, and every refusal is
+checked to have changed nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bot.services import asks, letters
+from bot.services.common import Actor
+from tests.commands import registered_commands
+from tests.e2e.callers import Subject, changes, messages, seed_subject, snapshot, when_in_2031
+
+CALLERS = ("stranger", "pending", "other_rep", "rep", "other_coord", "coord", "admin")
+
+# ok: the action happened / the data was shown.  no: one private refusal that says who may do
+# it, and nothing changed.  Commands whose first step is a form or a Confirm prompt are
+# completed (form submitted, Confirm pressed) when allowed; "ok" then means the final step
+# succeeded, "no" that the caller was refused before the form or prompt appeared.
+MATRIX = """
+command                         stranger pending other_rep rep  other_coord coord admin
+about                           ok       ok      ok        ok   ok          ok    ok
+help                            ok       ok      ok        ok   ok          ok    ok
+setup                           no       no      no        no   no          no    ok
+city add                        no       no      no        no   ok          ok    ok
+city list                       ok       ok      ok        ok   ok          ok    ok
+city show                       ok       ok      ok        ok   ok          ok    ok
+city represent                  ok       ok      ok        ok   ok          ok    ok
+city verify                     no       no      no        no   ok          ok    ok
+city revoke                     no       no      no        no   ok          ok    ok
+coalition create                ok       ok      ok        ok   ok          ok    ok
+coalition list                  ok       ok      ok        ok   ok          ok    ok
+coalition show                  ok       ok      ok        ok   ok          ok    ok
+coalition join                  no       no      no        ok   no          no    no
+coalition approve               no       no      no        no   no          ok    ok
+coalition reject                no       no      no        no   no          ok    ok
+coalition leave                 no       no      no        ok   no          ok    ok
+coalition coordinators add      no       no      no        no   no          ok    ok
+coalition coordinators remove   no       no      no        no   no          ok    ok
+coalition archive               no       no      no        no   no          ok    ok
+coalition settings channel      no       no      no        no   no          ok    ok
+coalition settings approval     no       no      no        no   no          ok    ok
+coalition settings reminders    no       no      no        no   no          ok    ok
+coalition settings digest       no       no      no        no   no          ok    ok
+ask create                      no       no      no        no   no          ok    ok
+ask list                        ok       ok      ok        ok   ok          ok    ok
+ask show                        ok       ok      ok        ok   ok          ok    ok
+ask sign                        no       no      no        ok   no          no    no
+ask withdraw                    no       no      no        ok   no          no    no
+ask signatories                 ok       ok      ok        ok   ok          ok    ok
+ask edit                        no       no      no        no   no          ok    ok
+ask close                       no       no      no        no   no          ok    ok
+ask reopen                      no       no      no        no   no          ok    ok
+ask history                     ok       ok      ok        ok   ok          ok    ok
+action schedule                 no       no      no        no   no          ok    ok
+action list                     ok       ok      ok        ok   ok          ok    ok
+action show                     ok       ok      ok        ok   ok          ok    ok
+action rsvp                     no       no      no        ok   no          no    no
+action reschedule               no       no      no        no   no          ok    ok
+action cancel                   no       no      no        no   no          ok    ok
+action ics                      ok       ok      ok        ok   ok          ok    ok
+statement submit                no       no      no        ok   no          no    no
+statement show                  ok       ok      ok        ok   ok          ok    ok
+statement withdraw              no       no      no        ok   no          no    no
+letter settings                 no       no      no        no   no          ok    ok
+letter preview                  no       no      no        no   no          ok    ok
+letter export                   no       no      ok        ok   no          ok    ok
+letter finalise                 no       no      no        no   no          ok    ok
+letter versions                 no       no      ok        ok   no          ok    ok
+webhook add                     no       no      no        no   no          ok    ok
+webhook list                    no       no      no        no   no          ok    ok
+webhook remove                  no       no      no        no   no          ok    ok
+webhook test                    no       no      no        no   no          ok    ok
+webhook resume                  no       no      no        no   no          ok    ok
+"""
+
+
+def parse_matrix(text: str) -> dict[str, dict[str, str]]:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    header = lines[0].split()
+    assert tuple(header[1:]) == CALLERS
+    table: dict[str, dict[str, str]] = {}
+    for line in lines[1:]:
+        words = line.split()
+        cells = words[-len(CALLERS) :]
+        assert set(cells) <= {"ok", "no"}, line
+        table[" ".join(words[: -len(CALLERS)])] = dict(zip(CALLERS, cells, strict=True))
+    return table
+
+
+EXPECTED = parse_matrix(MATRIX)
+
+# A refusal names who may do it (or whom to ask).
+WHO_MAY = re.compile(r"Only |represent|verif", re.I)
+
+Options = Callable[[Any, Subject, str], dict[str, Any]]
+Prepare = Callable[[Any, Subject], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Row:
+    options: Options
+    ok: str  # a regular expression the caller's final reply matches when allowed
+    changes: bool = False  # an allowed run writes to the database
+    form: dict[str, str] | None = None  # the command opens a form; submitted with these values
+    # The command answers with a prompt (buttons, selects): what the caller then does.
+    follow: Callable[[Any, Any, Any], Awaitable[Any]] | None = None
+    prepare: Prepare | None = None  # puts the subject in the state the command needs
+    last: bool = False  # changes the caller's own standing (run after every other row)
+    # Its change only adds something no later command looks at, so the next command may use
+    # the same coalition (fewer seeds, a faster test).
+    spoils: bool = True
+
+
+def coalition(w: Any, s: Subject, who: str) -> dict[str, Any]:
+    return {"coalition": str(s.coalition)}
+
+
+def ask(w: Any, s: Subject, who: str) -> dict[str, Any]:
+    return {"ask": str(s.ask)}
+
+
+def action(w: Any, s: Subject, who: str) -> dict[str, Any]:
+    return {"action": str(s.action)}
+
+
+def hook(w: Any, s: Subject, who: str) -> dict[str, Any]:
+    return {"coalition": str(s.coalition), "webhook": str(s.webhook)}
+
+
+async def press_confirm(w: Any, prompt: Any, user: Any) -> Any:
+    return await w.emu.click(prompt.message, label="Confirm", user=user)
+
+
+async def pick_announcement_channel(w: Any, panel: Any, user: Any) -> Any:
+    channel = w.channels["coalition"]
+    return await w.emu.select(panel.message, values=[channel], user=user)
+
+
+async def close_ask(w: Any, s: Subject) -> None:
+    async with w.uow() as uow:
+        await asks.close_ask(uow, Actor(w.guild.id, w.cora.id), s.ask)
+
+
+async def finalise_letter(w: Any, s: Subject) -> None:
+    async with w.uow() as uow:
+        await letters.finalise(uow, Actor(w.guild.id, w.cora.id), ask_id=s.ask, now=w.clock.now())
+
+
+async def pause_webhook(w: Any, s: Subject) -> None:
+    from bot.db.models import Webhook
+
+    async with w.uow() as uow:
+        hook_row = await uow.session.get(Webhook, s.webhook)
+        assert hook_row is not None
+        hook_row.status = "paused"
+        hook_row.paused_at = w.clock.now()
+
+
+ROWS: dict[str, Row] = {
+    "about": Row(lambda w, s, who: {}, ok="Coalition Bot"),
+    "help": Row(lambda w, s, who: {}, ok="What you can do here"),
+    "setup": Row(
+        lambda w, s, who: {},
+        follow=pick_announcement_channel,
+        ok=r"Announcement channel\n<#\d+>",
+        changes=True,
+        spoils=False,
+    ),
+    "city add": Row(
+        lambda w, s, who: {"name": f"Newtown {s.n} {who}", "country": "France"},
+        ok=r"Added \*\*Newtown",
+        changes=True,
+        spoils=False,
+    ),
+    "city list": Row(lambda w, s, who: {"country": "France"}, ok=r"Cities \(\d+\)"),
+    "city show": Row(lambda w, s, who: {"city": str(s.lyon)}, ok=r"Lyon \d+ \(France\)"),
+    "city represent": Row(
+        lambda w, s, who: {"city": str(s.free)},
+        ok=r"Your request to represent Nowhere \d+ is pending",
+        changes=True,
+        spoils=False,
+    ),
+    "city verify": Row(
+        lambda w, s, who: {"city": str(s.lyon), "options": {"user": w.pat}, "title": "Mayor"},
+        ok=r"is now a verified representative of Lyon \d+ as Mayor",
+        changes=True,
+    ),
+    "city revoke": Row(
+        lambda w, s, who: {"city": str(s.lyon), "options": {"user": w.lena}},
+        ok=r"no longer represents Lyon",
+        changes=True,
+    ),
+    "coalition create": Row(
+        lambda w, s, who: {"name": f"New pact {who}", "kind": "peer_group"},
+        ok=r"Created \*\*New pact",
+        changes=True,
+        last=True,  # the caller becomes a coordinator (and so may manage cities)
+    ),
+    "coalition list": Row(lambda w, s, who: {}, ok=r"Pact \d+"),
+    "coalition show": Row(coalition, ok=r"Member cities of Pact"),
+    "coalition join": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "city": str(s.joiner)},
+        ok=r"Joinville \d+ asked to join Pact",
+        changes=True,
+    ),
+    "coalition approve": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "city": str(s.queued)},
+        ok=r"Quimper \d+ is now a member",
+        changes=True,
+    ),
+    "coalition reject": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "city": str(s.queued)},
+        ok=r"request to join Pact \d+ was turned down",
+        changes=True,
+    ),
+    "coalition leave": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "city": str(s.lyon)},
+        ok=r"Lyon \d+ (left|was removed from) Pact",
+        changes=True,
+    ),
+    "coalition coordinators add": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "options": {"user": w.vic}},
+        ok=r"is now a coordinator of Pact",
+        changes=True,
+        spoils=False,
+    ),
+    "coalition coordinators remove": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "options": {"user": w.mia}},
+        ok=r"no longer coordinates Pact",
+        changes=True,
+    ),
+    "coalition archive": Row(coalition, ok=r"is archived and read-only", changes=True),
+    "coalition settings channel": Row(
+        lambda w, s, who: {
+            "coalition": str(s.coalition),
+            "options": {"channel": w.channels["general"]},
+        },
+        ok=r"now announces in",
+        changes=True,
+        spoils=False,
+    ),
+    "coalition settings approval": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "required": False},
+        ok=r"can now join Pact \d+ without approval",
+        changes=True,
+    ),
+    "coalition settings reminders": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "offsets": "3d,1h"},
+        ok=r"Reminders for Pact \d+ now go out",
+        changes=True,
+        spoils=False,
+    ),
+    "coalition settings digest": Row(
+        lambda w, s, who: {
+            "coalition": str(s.coalition),
+            "weekday": "monday",
+            "time": "09:00",
+            "timezone": "Europe/Paris",
+        },
+        ok=r"Every Monday at 09:00",
+        changes=True,
+        spoils=False,
+    ),
+    "ask create": Row(
+        coalition,
+        form={"title": "Tree planting", "target": "Regional council", "text": "Plant trees."},
+        ok=r'Created "Tree planting" in Pact',
+        changes=True,
+        spoils=False,
+    ),
+    "ask list": Row(coalition, ok=r"Car-free centres \d+\*\* — 1 of 2 signed"),
+    "ask show": Row(ask, ok=r"Signatories of Car-free centres"),
+    "ask sign": Row(
+        lambda w, s, who: {"ask": str(s.fresh_ask), "city": str(s.lyon)},
+        follow=press_confirm,
+        ok=r'Done: Lyon \d+ signed "Safe school streets',
+        changes=True,
+    ),
+    "ask withdraw": Row(
+        lambda w, s, who: {"ask": str(s.ask), "reason": "Council vote", "city": str(s.lyon)},
+        ok=r'Lyon \d+ withdrew from "Car-free centres',
+        changes=True,
+    ),
+    "ask signatories": Row(ask, ok=r"Signed \(1\)"),
+    "ask edit": Row(
+        ask,
+        form={"text": "We ask the Ministry for car-free centres and bike lanes."},
+        ok=r'Edited "Car-free centres \d+" \(changed: text\)',
+        changes=True,
+    ),
+    "ask close": Row(ask, ok=r"is closed: no more sign-ons", changes=True),
+    "ask reopen": Row(ask, prepare=close_ask, ok=r"is open again", changes=True),
+    "ask history": Row(ask, ok=r"created the ask"),
+    "action schedule": Row(
+        lambda w, s, who: {
+            "coalition": str(s.coalition),
+            "title": "Hearing",
+            "when": "2031-07-01 15:00",
+            "timezone": "Europe/Paris",
+            "kind": "hearing",
+        },
+        ok=r"Scheduled \*\*Hearing\*\* for Pact",
+        changes=True,
+        spoils=False,
+    ),
+    "action list": Row(coalition, ok=r"\*\*Meeting \d+\*\*"),
+    "action show": Row(action, ok=r"No answer 2"),
+    "action rsvp": Row(
+        lambda w, s, who: {"action": str(s.action), "response": "going", "city": str(s.lyon)},
+        ok=r"Recorded for \*\*Lyon \d+\*\*: \*\*Going\*\*",
+        changes=True,
+    ),
+    "action reschedule": Row(
+        lambda w, s, who: {
+            "action": str(s.action),
+            "when": when_in_2031(s.n + 1),
+            "timezone": "Europe/Paris",
+        },
+        ok=r"Moved \*\*Meeting \d+\*\*",
+        changes=True,
+    ),
+    "action cancel": Row(
+        lambda w, s, who: {"action": str(s.action), "reason": "Minister unavailable"},
+        ok=r"Cancelled \*\*Meeting \d+\*\*",
+        changes=True,
+    ),
+    "action ics": Row(action, ok=r"Add it to your calendar"),
+    "statement submit": Row(
+        lambda w, s, who: {"ask": str(s.ask), "city": str(s.lyon)},
+        form={"statement": "Lyon supports car-free centres, from 2027 on."},
+        ok=r"Saved Lyon \d+'s statement on .* \(version 2\)",
+        changes=True,
+    ),
+    "statement show": Row(
+        lambda w, s, who: {"ask": str(s.ask), "city": str(s.lyon)},
+        ok=r"Lyon stands behind this",
+    ),
+    "statement withdraw": Row(
+        lambda w, s, who: {"ask": str(s.ask), "city": str(s.lyon)},
+        ok=r"Withdrew Lyon \d+'s statement",
+        changes=True,
+    ),
+    "letter settings": Row(
+        ask,
+        form={"opening": "Dear Minister,"},
+        ok=r"Saved the opening",
+        changes=True,
+        spoils=False,
+    ),
+    "letter preview": Row(ask, ok=r"Letter preview: Car-free centres"),
+    "letter export": Row(ask, ok=r"as it stands now: 1 signatory"),
+    "letter finalise": Row(ask, ok=r"Finalised version 1 of the letter", changes=True),
+    "letter versions": Row(ask, prepare=finalise_letter, ok=r"\*\*v1\*\* · .* 1 signatory"),
+    "webhook add": Row(
+        lambda w, s, who: {
+            "coalition": str(s.coalition),
+            "url": "http://127.0.0.1:9/new",
+            "events": "sign_on",
+        },
+        ok=r"Webhook #\d+ added to \*\*Pact",
+        changes=True,
+        spoils=False,
+    ),
+    "webhook list": Row(coalition, ok=r"#\d+ · 127\.0\.0\.1"),
+    "webhook remove": Row(hook, ok=r"Removed webhook #\d+", changes=True),
+    "webhook test": Row(hook, ok=r"Sent a `ping` to webhook #\d+"),
+    "webhook resume": Row(hook, prepare=pause_webhook, ok=r"is active again", changes=True),
+}
+
+
+def caller_user(world: Any, who: str) -> Any:
+    return {
+        "stranger": world.sam,
+        "pending": world.pat,  # asked to represent Lyon n; not verified
+        "other_rep": world.gus,  # represents Grenoble n, a member of the same coalition
+        "rep": world.lena,  # represents Lyon n
+        "other_coord": world.olga,  # coordinates another coalition of this server
+        "coord": world.cora,  # coordinates Pact n
+        "admin": world.ada,  # Manage Server
+    }[who]
+
+
+async def test_every_registered_command_has_a_row() -> None:
+    registered = set(await registered_commands())
+    assert set(EXPECTED) == registered, (
+        f"no row for {sorted(registered - set(EXPECTED))}; "
+        f"rows for unknown commands {sorted(set(EXPECTED) - registered)}"
+    )
+    assert set(ROWS) == set(EXPECTED)
+
+
+async def run_row(world: Any, who: str, command: str, row: Row, subject: Subject) -> str:
+    """Run one command as ``who``; return the outcome seen ("ok" or "no"), or a description
+    of anything else (which fails the test)."""
+    user = caller_user(world, who)
+    options = row.options(world, subject, who)
+    reply = await world.slash(command, user=user, **options)
+    if row.form is not None and reply.modal is not None:
+        reply = await world.emu.submit_modal(reply, row.form, user=user)
+    elif row.follow is not None and reply.message is not None and reply.message.components:
+        reply = await row.follow(world, reply, user)
+    seen = messages(reply)
+    if reply.modal is not None:
+        return "a form was left open"
+    if len(seen) != 1 or not seen[0].ephemeral:
+        return f"expected one private reply, got {[(m.ephemeral, m.text) for m in seen]}"
+    text = seen[0].text
+    if re.search(row.ok, text):
+        return "ok"
+    if WHO_MAY.search(text):
+        return "no"
+    return f"unexpected reply: {text[:300]!r}"
+
+
+@pytest.mark.parametrize("who", CALLERS)
+async def test_permission_matrix(world, who: str) -> None:
+    olga = Actor(world.guild.id, world.olga.id)
+    from bot.services import coalitions
+
+    async with world.uow() as uow:  # olga coordinates another coalition of this server
+        await coalitions.create_coalition(uow, olga, name="Olga's network", kind="peer group")
+
+    order = sorted(ROWS, key=lambda c: ROWS[c].last)
+    n = 0
+    subject = await seed_subject(world, n)
+    before = await snapshot(world)
+    problems: list[str] = []
+    for command in order:
+        row = ROWS[command]
+        if row.prepare is not None:  # the subject is untouched here; set it up
+            await row.prepare(world, subject)
+            before = await snapshot(world)
+        outcome = await run_row(world, who, command, row, subject)
+        after = await snapshot(world)
+        changed = changes(before, after)
+        before = after
+        if (changed and row.spoils) or row.prepare is not None:
+            # The next command gets an untouched coalition.
+            n += 1
+            subject = await seed_subject(world, n)
+            before = await snapshot(world)
+        expected = EXPECTED[command][who]
+        if outcome != expected:
+            problems.append(f"/{command}: expected {expected}, got {outcome}")
+        elif outcome == "no" and changed:
+            problems.append(f"/{command}: refused but changed {changed}")
+        elif outcome == "ok" and row.changes and not changed:
+            problems.append(f"/{command}: said it worked but changed nothing")
+        elif outcome == "ok" and not row.changes and changed:
+            problems.append(f"/{command}: only reads, yet changed {changed}")
+    assert not problems, f"as {who}:\n" + "\n".join(problems)
