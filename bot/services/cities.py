@@ -15,7 +15,7 @@ from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.services.common import Actor, clean_text, fold
 from bot.services.lookups import get_city
-from bot.services.permissions import require_city_manager
+from bot.services.permissions import require_city_manager, require_representative_manager
 
 # The largest cities have tens of millions; anything above this is a typo (and PostgreSQL's
 # INTEGER stops at 2,147,483,647).
@@ -276,7 +276,7 @@ async def verify_representative(
     title = clean_text(title, field="title", max_len=NAME_LEN, required=False)
     session = uow.session
     city = await get_city(session, actor, city_id)
-    await require_city_manager(session, actor, "verify representatives")
+    await require_representative_manager(session, actor, city, "verify representatives")
     now = utcnow()
     rep = await _current_rep(uow, city.id, user_id)
     if rep is not None and rep.status == "verified":
@@ -315,7 +315,7 @@ async def revoke_representative(
     """/city revoke: end a representative (or a pending request); they can no longer act."""
     session = uow.session
     city = await get_city(session, actor, city_id)
-    await require_city_manager(session, actor, "revoke representatives")
+    await require_representative_manager(session, actor, city, "revoke representatives")
     rep = await _current_rep(uow, city.id, user_id)
     if rep is None:
         raise NotFound(

@@ -2,9 +2,13 @@
 
 - *Coordinator of X*: a current Coordinator row for coalition X (``removed_at IS NULL``).
 - *Admin*: ``actor.is_admin`` (Manage Server in this guild).
-- *City manager* (may add cities, verify and revoke representatives): an admin, or a
-  coordinator of any non-archived coalition in the guild. Cities and their representatives are
-  shared by every coalition in the server, so no single coalition "owns" them.
+- *City manager* (may add cities): an admin, or a coordinator of any non-archived coalition in
+  the guild. Cities are shared by every coalition in the server.
+- *Representative manager of a city* (may verify and revoke who speaks for it): an admin, or a
+  coordinator of a non-archived coalition the city belongs to or has asked to join. A city in
+  no coalition yet may be handled by any coordinator, so new cities can be brought in. This
+  stops a coordinator of one coalition from making someone (themselves included) the
+  representative of a city that belongs to other coalitions, and signing in its name there.
 - *Verified representative of a city*: a current Representative row with status "verified".
 """
 
@@ -78,6 +82,41 @@ async def require_city_manager(session: AsyncSession, actor: Actor, action: str)
         f"Only coalition coordinators and server admins can {action}. "
         "Ask a coordinator (listed in /coalition show) or a server admin."
     )
+
+
+async def require_representative_manager(
+    session: AsyncSession, actor: Actor, city: City, action: str
+) -> None:
+    """``action`` completes "... can ...", e.g. "verify representatives"."""
+    if actor.is_admin:
+        return
+    rows = (
+        await session.execute(
+            select(Coalition.name, Coordinator.user_id)
+            .join(Membership, Membership.coalition_id == Coalition.id)
+            .outerjoin(
+                Coordinator,
+                (Coordinator.coalition_id == Coalition.id)
+                & (Coordinator.user_id == actor.user_id)
+                & Coordinator.removed_at.is_(None),
+            )
+            .where(
+                Membership.city_id == city.id,
+                Membership.ended_at.is_(None),
+                Coalition.archived_at.is_(None),
+            )
+            .order_by(Coalition.name_key)
+        )
+    ).all()
+    if rows:
+        if any(user_id is not None for _, user_id in rows):
+            return
+        names = ", ".join(dict.fromkeys(name for name, _ in rows))
+        raise PermissionDenied(
+            f"Only coordinators of {names} (the coalitions {city.name} belongs to) or server "
+            f"admins can {action} for {city.name}. Ask one of them (listed in /coalition show)."
+        )
+    await require_city_manager(session, actor, action)
 
 
 def ensure_not_archived(coalition: Coalition) -> None:

@@ -43,8 +43,8 @@ city add                        no       no      no        no   ok          ok  
 city list                       ok       ok      ok        ok   ok          ok    ok
 city show                       ok       ok      ok        ok   ok          ok    ok
 city represent                  ok       ok      ok        ok   ok          ok    ok
-city verify                     no       no      no        no   ok          ok    ok
-city revoke                     no       no      no        no   ok          ok    ok
+city verify                     no       no      no        no   no          ok    ok
+city revoke                     no       no      no        no   no          ok    ok
 coalition create                ok       ok      ok        ok   ok          ok    ok
 coalition list                  ok       ok      ok        ok   ok          ok    ok
 coalition show                  ok       ok      ok        ok   ok          ok    ok

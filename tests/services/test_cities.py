@@ -140,7 +140,7 @@ async def test_only_coordinators_and_admins_verify_and_revoke(world: World) -> N
     for actor in (STRANGER, REP_LYON, PENDING):
         with pytest.raises(PermissionDenied, match="coordinators and server admins can verify"):
             await world(cities.verify_representative, actor, city_id=world.annecy, user_id=102)
-        with pytest.raises(PermissionDenied, match="coordinators and server admins can revoke"):
+        with pytest.raises(PermissionDenied, match="server admins can revoke representatives"):
             await world(cities.revoke_representative, actor, city_id=world.lyon, user_id=100)
     assert (await world(cities.show_city, ADMIN, world.annecy)).pending_user_ids == [102]
 
@@ -187,3 +187,23 @@ async def test_other_guild_ids_find_nothing_and_change_nothing(world: World) -> 
     with pytest.raises(PermissionDenied):
         await world(cities.add_city, Actor(3, COORD.user_id), name="X", country="Y")
     assert GUILD != 3
+
+
+async def test_only_coordinators_of_a_citys_coalitions_manage_its_representatives(
+    world: World,
+) -> None:
+    """A coordinator of another coalition cannot make anyone Lyon's representative (and so
+    sign in Lyon's name in Rhône Climate); Lyon's own coordinators and admins can. A city in
+    no coalition yet may be handled by any coordinator, so new cities can be brought in."""
+    with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
+        await world(cities.verify_representative, COORD_B, city_id=world.lyon, user_id=555)
+    with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
+        await world(cities.revoke_representative, COORD_B, city_id=world.lyon, user_id=100)
+    detail = await world(cities.show_city, ADMIN, world.lyon)
+    assert [r.user_id for r in detail.representatives] == [100]
+
+    done = await world(cities.verify_representative, COORD, city_id=world.lyon, user_id=555)
+    assert done.outcome == "verified_directly"
+    await world(cities.revoke_representative, ADMIN, city_id=world.lyon, user_id=555)
+    fresh = await world(cities.verify_representative, COORD_B, city_id=world.zurich, user_id=556)
+    assert fresh.city_name == "Zürich"
