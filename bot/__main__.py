@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|check|sync|db upgrade|db current]``."""
+"""Command line: ``python -m bot [run|check|sync|db upgrade|db current|letter export]``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import discord
 
@@ -30,6 +32,27 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
     db_sub.add_parser("current", help="show the database's migration revision")
+    backup = db_sub.add_parser(
+        "backup", help="copy the live SQLite database to PATH (PostgreSQL: use pg_dump)"
+    )
+    backup.add_argument("path", help="the file to write (replaced if it exists)")
+    letter = sub.add_parser("letter", help="the shared letter of an ask")
+    letter_sub = letter.add_subparsers(dest="letter_command", required=True)
+    export = letter_sub.add_parser(
+        "export", help="write an ask's letter as Markdown, the same bytes as /letter export"
+    )
+    export.add_argument("--ask", type=int, required=True, metavar="ID", help="the ask's id")
+    export.add_argument("--version", type=int, metavar="N", help="a finalised version number")
+    export.add_argument(
+        "--order",
+        choices=("alphabetical", "signing_date", "population"),
+        default="alphabetical",
+        help="order of the cities in a live letter (default: alphabetical)",
+    )
+    export.add_argument(
+        "--date", type=date.fromisoformat, help="the live letter's date (default: today, UTC)"
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     return parser
 
 
@@ -67,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "check":
             return asyncio.run(_check(settings))
         if command == "db":
-            return asyncio.run(_db(settings, args.db_command))
+            return asyncio.run(_db(settings, args.db_command, getattr(args, "path", "")))
+        if command == "letter":
+            return asyncio.run(_letter_export(settings, args))
     except discord.LoginFailure:
         return fail("Discord refused the token: check DISCORD_TOKEN (Bot tab of your app).")
     except KeyboardInterrupt:
@@ -98,7 +123,7 @@ async def _check(settings: Settings) -> int:
     return 0 if settings.discord_token else EXIT_USAGE
 
 
-async def _db(settings: Settings, what: str) -> int:
+async def _db(settings: Settings, what: str, path: str = "") -> int:
     from bot.app import prepare_database
     from bot.db.migrate import current_revision, head_revision
 
@@ -108,7 +133,55 @@ async def _db(settings: Settings, what: str) -> int:
     elif what == "current":
         current = await current_revision(settings.database_url)
         print(f"{current or 'empty'} (head: {head_revision()})")
+    elif what == "backup":
+        from bot.db.backup import BackupError, backup_sqlite
+
+        try:
+            size = await asyncio.to_thread(backup_sqlite, settings.database_url, Path(path))
+        except BackupError as exc:
+            return fail(str(exc))
+        print(f"backup written to {path} ({size:,} bytes)")
     return 0
+
+
+async def _letter_export(settings: Settings, args: argparse.Namespace) -> int:
+    """An operator tool: any server's ask, by id; for letters too large for a Discord upload."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.db.engine import create_engine, create_session_factory
+    from bot.db.uow import UnitOfWorkFactory
+    from bot.errors import UserFacingError
+    from bot.services import letters
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+            actor = await letters.operator_actor(uow, args.ask)
+            file = await letters.export(
+                uow,
+                actor,
+                ask_id=args.ask,
+                order=args.order,
+                version=args.version,
+                today=args.date or datetime.now(UTC).date(),
+            )
+    except UserFacingError as exc:
+        return fail(exc.message, EXIT_FAILURE)
+    except DBAPIError as exc:
+        return fail(f"cannot read the database ({exc.orig}); run `db upgrade`?", EXIT_FAILURE)
+    finally:
+        await engine.dispose()
+    _write_output(args.output, file.content, file.sha256)
+    return 0
+
+
+def _write_output(path: str | None, content: bytes, sha256: str) -> None:
+    if path:
+        Path(path).write_bytes(content)
+        print(f"wrote {path} ({len(content):,} bytes, sha256 {sha256})", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
 
 
 async def _sync(settings: Settings, token: str) -> int:

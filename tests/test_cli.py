@@ -72,3 +72,16 @@ def test_console_script_is_installed(entry: list[str]) -> None:
     result = subprocess.run([str(script), *entry[1:]], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0
     assert "coalition-bot" in result.stdout
+
+
+def test_db_backup_writes_a_copy_and_refuses_postgresql(tmp_path: Path) -> None:
+    env = {"DISCORD_TOKEN": "t", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
+    assert run_cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    done = run_cli("db", "backup", str(tmp_path / "b" / "copy.db"), env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "backup written" in done.stdout
+    assert (tmp_path / "b" / "copy.db").stat().st_size > 0
+    pg = {"DISCORD_TOKEN": "t", "DATABASE_URL": "postgresql://u@127.0.0.1/x"}
+    refused = run_cli("db", "backup", str(tmp_path / "x.db"), env=pg, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "pg_dump" in refused.stderr and "Traceback" not in refused.stderr

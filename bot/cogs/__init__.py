@@ -8,5 +8,6 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.coalitions",
     "bot.cogs.asks",
     "bot.cogs.actions",
+    "bot.cogs.letters",
     "bot.cogs.webhooks",
 )
