@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from bench import commands, memory
 from bench.harness import ms, ratio
@@ -154,7 +153,7 @@ async def letter_rows(quick: bool) -> list[Row]:
     except ImportError:
         return [Row("letter", "letter export", "not available")]
     size = 20 if quick else 1000
-    r = await _maybe_async(letter_export.run, size)
+    r = await letter_export.arun(size)
     return [
         Row(
             "letter",
@@ -220,11 +219,6 @@ async def memory_rows(quick: bool) -> list[Row]:
             _verdict(ok),
         )
     ]
-
-
-async def _maybe_async(fn: Callable[..., Any], *args: Any) -> Any:
-    result = fn(*args)
-    return await result if isinstance(result, Awaitable) else result
 
 
 SECTIONS: dict[str, Callable[[bool], Awaitable[list[Row]]]] = {
