@@ -25,7 +25,7 @@ from bot.db.models import (
     Digest,
     Reminder,
 )
-from bot.db.repositories.progress import current_memberships
+from bot.db.repositories.progress import current_memberships, signed_city_ids
 from bot.db.uow import UnitOfWork
 from bot.errors import InvalidInput
 from bot.services import reminders
@@ -259,7 +259,7 @@ async def build_digest(
     session: AsyncSession, coalition: Coalition, since: datetime, now: datetime
 ) -> DigestContent:
     """What the digest says: six queries, whatever the number of cities."""
-    from bot.db.models import Rsvp, SignOn
+    from bot.db.models import Rsvp
 
     members = [
         c for m, c in await current_memberships(session, coalition.id) if m.status == "active"
@@ -281,18 +281,7 @@ async def build_digest(
             .order_by(Ask.deadline, Ask.id)
         )
     ).all()
-    signed: dict[int, set[int]] = {}
-    if asks:
-        for ask_id, city_id in await session.execute(
-            select(SignOn.ask_id, SignOn.city_id)
-            .join(Ask, Ask.id == SignOn.ask_id)
-            .where(
-                SignOn.ask_id.in_([a.id for a, _ in asks]),
-                SignOn.withdrawn_at.is_(None),
-                SignOn.confirmed_version == Ask.current_version,
-            )
-        ):
-            signed.setdefault(ask_id, set()).add(city_id)
+    signed = await signed_city_ids(session, [a.id for a, _ in asks])
     digest_asks = [
         DigestAsk(
             ask.id,

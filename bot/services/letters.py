@@ -37,7 +37,7 @@ from bot.db.models import (
     SignOn,
     Statement,
 )
-from bot.db.repositories.progress import active_membership_clause
+from bot.db.repositories.progress import active_membership_clause, confirmed_current
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UserFacingError
@@ -163,12 +163,8 @@ def ensure_uploadable(file: LetterFile, limit: int) -> None:
 
 
 def _counted(ask: Ask):  # type: ignore[no-untyped-def]
-    """SignOn conditions for "counted as signed", as in bot.db.repositories.progress."""
-    return and_(
-        SignOn.ask_id == ask.id,
-        SignOn.withdrawn_at.is_(None),
-        SignOn.confirmed_version == ask.current_version,
-    )
+    """SignOn conditions for "counted as signed" on ``ask`` (with the active-member join)."""
+    return and_(SignOn.ask_id == ask.id, confirmed_current(ask.current_version))
 
 
 async def counted_city_ids(

@@ -22,8 +22,8 @@ from bot.db.models import (
     GuildSettings,
     Membership,
     Representative,
-    SignOn,
 )
+from bot.db.repositories.progress import signed_city_ids
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 from bot.errors import InvalidInput, PermissionDenied
@@ -415,17 +415,10 @@ async def profile(uow: UnitOfWork, actor: Actor) -> Profile:
             ).all()
         ]
     if asks:
-        rows = await session.execute(
-            select(SignOn.ask_id, SignOn.city_id)
-            .join(Ask, Ask.id == SignOn.ask_id)
-            .where(
-                SignOn.ask_id.in_([a.id for a, _, _ in asks]),
-                SignOn.withdrawn_at.is_(None),
-                SignOn.confirmed_version == Ask.current_version,
-            )
-        )
-        for ask_id, city_id in rows:
-            signed[ask_id].add(city_id)
+        for ask_id, city_ids in (
+            await signed_city_ids(session, [a.id for a, _, _ in asks])
+        ).items():
+            signed[ask_id] |= city_ids
 
     coordinated_info = []
     for c in coordinated:

@@ -532,7 +532,7 @@ async def _plan_ask(
     late: bool,
     common: dict[str, Any],
 ) -> Plan | Skip:
-    from bot.db.repositories.progress import current_memberships, signed_counts
+    from bot.db.repositories.progress import current_memberships, signed_city_ids
 
     row = (
         await session.execute(
@@ -553,23 +553,12 @@ async def _plan_ask(
         return Skip(reminder.id, "cancelled", "deadline changed")
     if ask.deadline <= now:
         return Skip(reminder.id, "skipped", "the deadline had already passed")
-    from bot.db.models import SignOn
 
     members = [
         c for m, c in await current_memberships(session, ask.coalition_id) if m.status == "active"
     ]
-    signed_ids = set(
-        (
-            await session.scalars(
-                select(SignOn.city_id).where(
-                    SignOn.ask_id == ask.id,
-                    SignOn.withdrawn_at.is_(None),
-                    SignOn.confirmed_version == ask.current_version,
-                )
-            )
-        ).all()
-    )
-    signed = (await signed_counts(session, [ask.id]))[ask.id]
+    signed_ids = (await signed_city_ids(session, [ask.id]))[ask.id]
+    signed = len(signed_ids)
     return Plan(
         late=late,
         channel_id=None,

@@ -53,6 +53,28 @@ async def active_member_count(session: AsyncSession, coalition_id: int) -> int:
     )
 
 
+def confirmed_current(current_version=Ask.current_version):  # type: ignore[no-untyped-def]
+    """SQL condition on SignOn: not withdrawn, and confirmed for the ask's current version."""
+    return and_(SignOn.withdrawn_at.is_(None), SignOn.confirmed_version == current_version)
+
+
+async def signed_city_ids(session: AsyncSession, ask_ids: Iterable[int]) -> dict[int, set[int]]:
+    """ask id -> ids of the cities counted as signed (see the module docstring)."""
+    ids = list(ask_ids)
+    found: dict[int, set[int]] = {ask_id: set() for ask_id in ids}
+    if not ids:
+        return found
+    rows = await session.execute(
+        select(SignOn.ask_id, SignOn.city_id)
+        .join(Ask, Ask.id == SignOn.ask_id)
+        .join(Membership, active_membership_clause(Ask.coalition_id, SignOn.city_id))
+        .where(SignOn.ask_id.in_(ids), confirmed_current())
+    )
+    for ask_id, city_id in rows:
+        found[ask_id].add(city_id)
+    return found
+
+
 async def signed_counts(session: AsyncSession, ask_ids: Iterable[int]) -> dict[int, int]:
     """ask id -> number of cities counted as signed (see the module docstring)."""
     ids = list(ask_ids)
@@ -62,11 +84,7 @@ async def signed_counts(session: AsyncSession, ask_ids: Iterable[int]) -> dict[i
         select(SignOn.ask_id, func.count())
         .join(Ask, Ask.id == SignOn.ask_id)
         .join(Membership, active_membership_clause(Ask.coalition_id, SignOn.city_id))
-        .where(
-            SignOn.ask_id.in_(ids),
-            SignOn.withdrawn_at.is_(None),
-            SignOn.confirmed_version == Ask.current_version,
-        )
+        .where(SignOn.ask_id.in_(ids), confirmed_current())
         .group_by(SignOn.ask_id)
     )
     counts = {ask_id: 0 for ask_id in ids}
