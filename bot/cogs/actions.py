@@ -24,10 +24,12 @@ from bot.cogs.common import (
     actor_of,
     ask_autocomplete,
     bot_of,
+    call,
     coalition_autocomplete,
     my_city_autocomplete,
     optional_id,
     parse_id,
+    respond,
     timezone_autocomplete,
 )
 from bot.db.uow import UnitOfWork
@@ -124,16 +126,15 @@ class RsvpButton(
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        async with bot.uow() as uow:
-            r = await actions.rsvp(
-                uow,
-                actor_of(interaction),
-                action_id=self.action_id,
-                response=self.response,
-                now=bot.clock.now(),
-                via_button=True,
-            )
-        await interaction.response.send_message(_rsvp_text(r), ephemeral=True)
+        r = await call(
+            interaction,
+            actions.rsvp,
+            action_id=self.action_id,
+            response=self.response,
+            now=bot.clock.now(),
+            via_button=True,
+        )
+        await respond(interaction, content=_rsvp_text(r))
 
 
 def rsvp_view(action_id: int) -> discord.ui.View:
@@ -327,17 +328,16 @@ class ActionsCog(
     ) -> None:
         """Answer for your city: going, maybe or not going."""
         bot = bot_of(interaction)
-        async with bot.uow() as uow:
-            r = await actions.rsvp(
-                uow,
-                actor_of(interaction),
-                action_id=actions.parse_action_id(action),
-                response=response.value,
-                now=bot.clock.now(),
-                city_id=optional_id(city, "city"),
-                note=note,
-            )
-        await interaction.response.send_message(_rsvp_text(r), ephemeral=True)
+        r = await call(
+            interaction,
+            actions.rsvp,
+            action_id=actions.parse_action_id(action),
+            response=response.value,
+            now=bot.clock.now(),
+            city_id=optional_id(city, "city"),
+            note=note,
+        )
+        await respond(interaction, content=_rsvp_text(r))
 
     @app_commands.command(name="reschedule")
     @app_commands.describe(

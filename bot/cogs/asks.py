@@ -21,10 +21,12 @@ from bot.cogs.common import (
     actor_of,
     ask_autocomplete,
     bot_of,
+    call,
     coalition_autocomplete,
     my_city_autocomplete,
     optional_id,
     parse_id,
+    respond,
     timezone_autocomplete,
 )
 from bot.errors import UserFacingError
@@ -162,33 +164,39 @@ class SignConfirmButton(_AskButton, template=r"sign:confirm:" + _IDS):
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
         try:
-            async with bot.uow() as uow:
-                r = await asks.confirm_sign(
-                    uow,
-                    actor_of(interaction),
-                    ask_id=self.ask_id,
-                    city_id=self.city_id,
-                    version=self.version,
-                    note=_note_of(interaction.message),
-                )
+            # call(): a slow database defers the click in time instead of letting it expire.
+            r = await call(
+                interaction,
+                asks.confirm_sign,
+                edit=True,
+                ask_id=self.ask_id,
+                city_id=self.city_id,
+                version=self.version,
+                note=_note_of(interaction.message),
+            )
         except asks.AlreadySigned as e:
-            await interaction.response.edit_message(
+            await respond(
+                interaction,
+                edit=True,
                 content=f"{e.city_name} already signed on {render.when(e.signed_at)}. "
                 "Nothing more to do.",
                 view=None,
             )
             return
         except asks.AskChanged as e:
-            await interaction.response.edit_message(
+            await respond(
+                interaction,
+                edit=True,
                 content=f"Not signed: the ask was edited since this prompt was shown (it is now "
                 f"version {e.current_version}). Run /ask sign again to read the new text.",
                 view=None,
             )
             return
         done = "re-confirmed" if r.reconfirmed else "signed"
-        await interaction.response.edit_message(
+        await respond(
+            interaction,
+            edit=True,
             content=f'Done: {r.city_name} {done} "{r.title}" (version {r.version}), signed '
             f"{render.when(r.signed_at)}.\n{render.progress(r.signed, r.total)}",
             view=None,
@@ -648,18 +656,17 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         city: str | None = None,
     ) -> None:
         """Withdraw your city's signature from an ask."""
-        async with bot_of(interaction).uow() as uow:
-            r = await asks.withdraw(
-                uow,
-                actor_of(interaction),
-                ask_id=parse_id(ask, "ask"),
-                reason=reason,
-                city_id=optional_id(city, "city"),
-            )
-        await interaction.response.send_message(
-            f'{r.city_name} withdrew from "{r.title}" {render.when(r.withdrawn_at)}. The reason '
-            f"is kept in /ask history.\n{render.progress(r.signed, r.total)}",
-            ephemeral=True,
+        r = await call(
+            interaction,
+            asks.withdraw,
+            ask_id=parse_id(ask, "ask"),
+            reason=reason,
+            city_id=optional_id(city, "city"),
+        )
+        await respond(
+            interaction,
+            content=f'{r.city_name} withdrew from "{r.title}" {render.when(r.withdrawn_at)}. The '
+            f"reason is kept in /ask history.\n{render.progress(r.signed, r.total)}",
         )
         await _announce_progress(interaction, r.channel_id, f"{r.city_name} withdrew from", r)
 

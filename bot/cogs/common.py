@@ -99,6 +99,7 @@ async def call(
     fn: Callable[..., Awaitable[T]],
     *args: object,
     ephemeral: bool = True,
+    edit: bool = False,
     defer_after: float = DEFER_AFTER,
     **kwargs: object,
 ) -> T:
@@ -106,6 +107,8 @@ async def call(
 
     If the database is slow, the interaction is deferred (with the ephemerality the answer will
     have) before Discord's 3-second window closes; ``respond`` then edits that placeholder.
+    ``edit=True`` (a button whose answer replaces its own message): defer as an update of that
+    message, which ``respond(..., edit=True)`` then edits.
     """
     actor = actor_of(interaction)
 
@@ -116,16 +119,27 @@ async def call(
     task = asyncio.ensure_future(work())
     done, _ = await asyncio.wait({task}, timeout=defer_after)
     if not done and not interaction.response.is_done():
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        if edit:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     return await task
 
 
 async def respond(
-    interaction: discord.Interaction, *, ephemeral: bool = True, **kwargs: Any
+    interaction: discord.Interaction, *, ephemeral: bool = True, edit: bool = False, **kwargs: Any
 ) -> None:
-    """Answer once: the initial response, or the deferred placeholder's edit, or a followup."""
+    """Answer once: the initial response, or the deferred placeholder's edit, or a followup.
+
+    ``edit=True``: replace the message the pressed button sits on (after ``call(edit=True)``).
+    """
     if not interaction.response.is_done():
-        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+        if edit:
+            await interaction.response.edit_message(**kwargs)
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    elif interaction.response.type is discord.InteractionResponseType.deferred_message_update:
+        await interaction.edit_original_response(**kwargs)
     elif interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
         # Editing the placeholder: files travel as attachments there.
         files = ([kwargs.pop("file")] if "file" in kwargs else []) + kwargs.pop("files", [])

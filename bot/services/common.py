@@ -24,9 +24,11 @@ class Actor:
 
 
 # Control characters (C0/C1 except tab and newline), zero-width and bidirectional overrides:
-# they hide or reorder text in a letter, so user text may not contain them.
+# they hide or reorder text in a letter, so user text may not contain them. Unpaired
+# surrogates (a JSON "\\ud800" escape) cannot be stored as UTF-8 by either database driver.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\ud800-\udfff]"
 )
 
 
