@@ -20,7 +20,7 @@ class AboutCog(commands.Cog):
         bot = bot_of(interaction)
         count = None
         if interaction.guild_id is not None:
-            async with bot.uow() as uow:
+            async with bot.uow(read_only=True) as uow:
                 count = await about.coalition_count(uow, interaction.guild_id)
         latency = bot.latency
         embed = discord.Embed(title="Coalition Bot", colour=discord.Colour.green())

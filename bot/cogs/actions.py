@@ -58,7 +58,7 @@ async def action_autocomplete(
     if interaction.guild_id is None:
         return []
     bot = bot_of(interaction)
-    async with bot.uow() as uow:
+    async with bot.uow(read_only=True) as uow:
         choices = await actions.action_choices(
             uow, actor_of(interaction), current, now=bot.clock.now()
         )
@@ -280,7 +280,7 @@ class ActionsCog(
         """List a coalition's upcoming or past actions."""
         bot = bot_of(interaction)
         which = when.value if when else "upcoming"
-        async with bot.uow() as uow:
+        async with bot.uow(read_only=True) as uow:
             name, found = await actions.list_actions(
                 uow,
                 actor_of(interaction),
@@ -303,7 +303,7 @@ class ActionsCog(
     async def action_show(self, interaction: discord.Interaction, action: str) -> None:
         """Show an action: time, details and each member city's answer."""
         bot = bot_of(interaction)
-        async with bot.uow() as uow:
+        async with bot.uow(read_only=True) as uow:
             d = await actions.show_action(
                 uow, actor_of(interaction), actions.parse_action_id(action)
             )
@@ -417,7 +417,7 @@ class ActionsCog(
     async def action_ics(self, interaction: discord.Interaction, action: str) -> None:
         """Download the action as a calendar file (.ics)."""
         bot = bot_of(interaction)
-        async with bot.uow() as uow:
+        async with bot.uow(read_only=True) as uow:
             name, data = await actions.ics(
                 uow, actor_of(interaction), actions.parse_action_id(action), now=bot.clock.now()
             )

@@ -519,7 +519,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     ) -> None:
         """Write a new policy ask for a coalition (coordinators)."""
         coalition_id = parse_id(coalition, "coalition")
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             name = await asks.coalition_for_new_ask(uow, actor_of(interaction), coalition_id)
         await interaction.response.send_modal(
             CreateAskForm(coalition_id, name, tz=(timezone or "")[:64])
@@ -537,7 +537,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     ) -> None:
         """List a coalition's asks with their progress."""
         wanted = status.value if status else "open"
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             found = await asks.list_asks(
                 uow,
                 actor_of(interaction),
@@ -569,7 +569,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     @app_commands.autocomplete(ask=ask_autocomplete)
     async def ask_show(self, interaction: discord.Interaction, ask: str) -> None:
         """Show an ask: text, target, deadline, progress and who signed."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             d = await asks.show_ask(uow, actor_of(interaction), parse_id(ask, "ask"))
         main = _ask_embed(
             d.title,
@@ -603,16 +603,16 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     ) -> None:
         """Sign an ask for your city (you confirm after reading it)."""
         try:
-            async with bot_of(interaction).uow() as uow:
-                p = await asks.prepare_sign(
-                    uow,
-                    actor_of(interaction),
-                    ask_id=parse_id(ask, "ask"),
-                    city_id=optional_id(city, "city"),
-                )
+            p = await call(
+                interaction,
+                asks.prepare_sign,
+                ask_id=parse_id(ask, "ask"),
+                city_id=optional_id(city, "city"),
+                read_only=True,
+            )
         except asks.AlreadySigned as e:
-            await interaction.response.send_message(
-                f"{e.city_name} already signed on {render.when(e.signed_at)}.", ephemeral=True
+            await respond(
+                interaction, content=f"{e.city_name} already signed on {render.when(e.signed_at)}."
             )
             return
         embed = _ask_embed(
@@ -639,7 +639,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         view = discord.ui.View(timeout=None)
         view.add_item(SignConfirmButton(p.ask_id, p.city_id, p.version))
         view.add_item(SignCancelButton(p.ask_id, p.city_id, p.version))
-        await interaction.response.send_message(intro, embed=embed, view=view, ephemeral=True)
+        await respond(interaction, content=intro, embed=embed, view=view)
 
     @app_commands.command(name="withdraw")
     @app_commands.describe(
@@ -675,7 +675,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     @app_commands.autocomplete(ask=ask_autocomplete)
     async def ask_signatories(self, interaction: discord.Interaction, ask: str) -> None:
         """Who signed an ask, who withdrew, and which member cities are missing."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             sig = await asks.signatories(uow, actor_of(interaction), parse_id(ask, "ask"))
         embeds = render.sectioned_embeds(
             f"Signatories of {sig.title} (version {sig.version})",
@@ -690,7 +690,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     @app_commands.autocomplete(ask=ask_autocomplete)
     async def ask_edit(self, interaction: discord.Interaction, ask: str) -> None:
         """Edit an ask; signatories are asked to re-confirm (coordinators)."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             form = await asks.edit_form(uow, actor_of(interaction), parse_id(ask, "ask"))
         await interaction.response.send_modal(EditAskForm(form))
 
@@ -722,7 +722,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     @app_commands.autocomplete(ask=ask_autocomplete)
     async def ask_history(self, interaction: discord.Interaction, ask: str) -> None:
         """Every event of an ask: who did what, and when."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             events = await asks.history(uow, actor_of(interaction), parse_id(ask, "ask"))
         embeds = limits.paginate_lines(
             "History", [_history_line(e) for e in events], per_page=25, colour=render.COLOUR

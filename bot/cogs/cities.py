@@ -69,7 +69,7 @@ class CitiesCog(
         region: str | None = None,
     ) -> None:
         """List the cities of this server."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             found = await cities.list_cities(
                 uow, actor_of(interaction), country=country, region=region
             )
@@ -90,7 +90,7 @@ class CitiesCog(
     @app_commands.autocomplete(city=city_autocomplete)
     async def city_show(self, interaction: discord.Interaction, city: str) -> None:
         """Show a city, its representatives and its coalitions."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             d = await cities.show_city(uow, actor_of(interaction), parse_id(city, "city"))
         c = d.city
         details = [f"Country: {c.country}"]

@@ -84,7 +84,7 @@ class CoalitionsCog(
     @app_commands.command(name="list")
     async def coalition_list(self, interaction: discord.Interaction) -> None:
         """List the coalitions of this server."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             found = await coalitions.list_coalitions(uow, actor_of(interaction))
         if not found:
             await interaction.response.send_message(
@@ -110,7 +110,7 @@ class CoalitionsCog(
         """Show a coalition: coordinators, member cities, open asks, upcoming actions."""
         actor = actor_of(interaction)
         upcoming: list[str] | None = None
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             d = await coalitions.show_coalition(uow, actor, parse_id(coalition, "coalition"))
             upcoming = await render.upcoming_actions(uow, actor, d.id)
         details = [f"**Kind:** {d.kind_label}"]

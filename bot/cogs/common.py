@@ -49,7 +49,7 @@ def autocompleter(fn: ChoiceFn) -> Autocomplete:
         if interaction.guild_id is None:
             return []
         actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             choices = await fn(uow, actor, current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in choices[:25]]
 
@@ -100,6 +100,7 @@ async def call(
     *args: object,
     ephemeral: bool = True,
     edit: bool = False,
+    read_only: bool = False,
     defer_after: float = DEFER_AFTER,
     **kwargs: object,
 ) -> T:
@@ -113,7 +114,7 @@ async def call(
     actor = actor_of(interaction)
 
     async def work() -> T:
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=read_only) as uow:
             return await fn(uow, actor, *args, **kwargs)
 
     task = asyncio.ensure_future(work())

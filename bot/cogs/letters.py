@@ -206,7 +206,7 @@ class LettersCog(commands.Cog):
     ) -> None:
         """Write or update your city's position statement for the shared letter."""
         actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             prompt = await statements.prepare_submit(
                 uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
             )
@@ -222,7 +222,7 @@ class LettersCog(commands.Cog):
     ) -> None:
         """Read a city's current position statement on an ask."""
         actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             info = await statements.show(
                 uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
             )
@@ -278,7 +278,7 @@ class LettersCog(commands.Cog):
     async def letter_settings(self, interaction: discord.Interaction, ask: str) -> None:
         """Coordinators: set the letter's opening and closing paragraphs and its sender line."""
         actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             current = await letters.get_settings(uow, actor, parse_id(ask, "ask"))
         await interaction.response.send_modal(LetterSettingsModal(current))
 
@@ -292,7 +292,7 @@ class LettersCog(commands.Cog):
         """Coordinators: see the letter as it stands, with what still needs attention."""
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             result = await letters.preview(
                 uow,
                 actor,
@@ -344,7 +344,7 @@ class LettersCog(commands.Cog):
         """Download the shared letter as a Markdown file."""
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             file = await letters.export(
                 uow,
                 actor,
@@ -408,7 +408,7 @@ class LettersCog(commands.Cog):
     async def letter_versions(self, interaction: discord.Interaction, ask: str) -> None:
         """List the finalised versions of an ask's letter."""
         actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             rows = await letters.versions(uow, actor, parse_id(ask, "ask"))
         if not rows:
             await interaction.response.send_message(

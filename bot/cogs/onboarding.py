@@ -185,7 +185,7 @@ class SetupView(BaseView):
     async def done(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             info = await onboarding.get_setup(uow, actor_of(interaction))
         embeds = []
         if info.announce_channel_id:
@@ -256,7 +256,7 @@ class OnboardingCog(commands.Cog):
                 ephemeral=True,
             )
             return
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             result = await onboarding.overview(uow, actor_of(interaction))
         await render.send_embeds(interaction, overview_embeds(result))
 
@@ -265,7 +265,7 @@ class OnboardingCog(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     async def setup(self, interaction: discord.Interaction) -> None:
         """Server admins: choose the announcement channel and who may create coalitions."""
-        async with bot_of(interaction).uow() as uow:
+        async with bot_of(interaction).uow(read_only=True) as uow:
             info = await onboarding.get_setup(uow, actor_of(interaction))
         await interaction.response.send_message(
             embed=setup_embed(interaction.guild, info), view=SetupView(), ephemeral=True

@@ -66,7 +66,7 @@ async def webhook_autocomplete(
     except NotFound:
         coalition_id = None
     actor = actor_of(interaction)
-    async with bot_of(interaction).uow() as uow:
+    async with bot_of(interaction).uow(read_only=True) as uow:
         choices = await svc.webhook_choices(uow, actor, coalition_id, current)
     return [app_commands.Choice(name=c.label, value=c.value) for c in choices]
 
@@ -163,7 +163,7 @@ class WebhooksCog(commands.Cog):
         """List a coalition's webhooks: host, events, status, last delivery."""
         actor = actor_of(interaction)
         coalition_id = parse_id(coalition, "coalition")
-        async with self.bot.uow() as uow:
+        async with self.bot.uow(read_only=True) as uow:
             hooks = await svc.list_webhooks(uow, actor, coalition_id=coalition_id)
         if not hooks:
             await interaction.response.send_message(

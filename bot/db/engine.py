@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option marking a read-only unit of work (see UnitOfWork(read_only=True)).
+READ_ONLY = "coalition_read_only"
 
 
 def create_engine(
@@ -60,8 +62,15 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock up front: a deferred transaction that reads, then writes, fails
-        # with "database is locked" when another writer got in between.
+        if conn.get_execution_options().get(READ_ONLY):
+            # A reader needs no lock in WAL mode: a deferred BEGIN reads a snapshot while a
+            # writer works. query_only makes any write in it fail loudly instead.
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            conn.exec_driver_sql("BEGIN")
+            return
+        conn.exec_driver_sql("PRAGMA query_only=OFF")
+        # Writers take the write lock up front: a deferred transaction that reads, then
+        # writes, fails with "database is locked" when another writer got in between.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

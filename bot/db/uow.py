@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.engine import READ_ONLY
+
 
 class UnitOfWork:
     """``async with uow_factory() as uow:`` opens a session; a clean exit commits it once.
@@ -15,8 +17,11 @@ class UnitOfWork:
     leaves half its writes behind. Services use ``uow.session``; cogs only pass the uow along.
     """
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], *, read_only: bool = False
+    ) -> None:
         self._factory = session_factory
+        self.read_only = read_only
         self._session: AsyncSession | None = None
         self.committed = False
         # Callbacks run after a successful commit (e.g. wake the webhook sender).
@@ -31,6 +36,12 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         self._session = self._factory()
         self.committed = False
+        if self.read_only:
+            # Readers take no write lock on SQLite and run READ ONLY on PostgreSQL; a write
+            # attempted in one fails instead of slipping through.
+            await self._session.connection(
+                execution_options={READ_ONLY: True, "postgresql_readonly": True}
+            )
         return self
 
     async def __aexit__(
@@ -62,5 +73,5 @@ class UnitOfWorkFactory:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self.session_factory = session_factory
 
-    def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, read_only=read_only)

@@ -169,6 +169,10 @@ class ReminderRuntime:
             return None
         return await self._deliver(reminder_id)
 
+    async def _on_alarm(self, reminder_id: int) -> None:
+        # Tracked like a kick, so wait_idle() and stop() see sends that an alarm started.
+        self.spawn(self.run_one(reminder_id), name=f"reminder-alarm-{reminder_id}")
+
     def kick(self, reminder_id: int) -> None:
         """Send a just-queued reminder (a change notice) now, without blocking the caller."""
         self.spawn(self.run_one(reminder_id), name=f"reminder-{reminder_id}")
@@ -179,12 +183,12 @@ class ReminderRuntime:
         async with self.uow() as uow:
             due = await service.pending_before(uow, self.clock.now() + ARM_HORIZON)
         for rid, when in due:
-            self.alarms.arm(f"{JOB_PREFIX}{rid}", when, self.run_one, rid)
+            self.alarms.arm(f"{JOB_PREFIX}{rid}", when, self._on_alarm, rid)
         return len(due)
 
     def arm(self, reminder_id: int, when: datetime) -> None:
         if self.alarms is not None and when <= self.clock.now() + ARM_HORIZON:
-            self.alarms.arm(f"{JOB_PREFIX}{reminder_id}", when, self.run_one, reminder_id)
+            self.alarms.arm(f"{JOB_PREFIX}{reminder_id}", when, self._on_alarm, reminder_id)
 
     async def wait_idle(self) -> None:
         """Wait for background sends (start-up sweep, kicked notices) to finish (for tests)."""
