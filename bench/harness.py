@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import statistics
+import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -81,18 +84,21 @@ class StatementCounter:
     """Counts SQL statements the bot's engine sends (SQLAlchemy's before_cursor_execute)."""
 
     def __init__(self, engine: Any) -> None:
-        self.engine = engine.sync_engine if hasattr(engine, "sync_engine") else engine
+        # None: the bot runs in another process, where its statements cannot be counted.
+        self.engine = getattr(engine, "sync_engine", engine)
         self.count = 0
 
     def _on(self, *args: Any) -> None:
         self.count += 1
 
     def __enter__(self) -> StatementCounter:
-        event.listen(self.engine, "before_cursor_execute", self._on)
+        if self.engine is not None:
+            event.listen(self.engine, "before_cursor_execute", self._on)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._on)
+        if self.engine is not None:
+            event.remove(self.engine, "before_cursor_execute", self._on)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -109,3 +115,56 @@ def ms(seconds: float) -> str:
 
 def ratio(value: float, floor: float) -> str:
     return f"{value / floor:.2f}×" if floor > 0 else "—"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bot_env(emu: DiscordEmulator, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE"))}
+    env.update(
+        DISCORD_TOKEN=emu.bot_token,
+        DISCORD_API_BASE=emu.api_base,
+        DISCORD_GATEWAY_URL=emu.gateway_url,
+        DISCORD_GUILD_READY_TIMEOUT="0.1",
+        DATABASE_URL=database_url,
+        PYTHONPATH=str(ROOT),
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+@contextlib.asynccontextmanager
+async def process(
+    cmd: list[str], env: dict[str, str], cwd: Path = ROOT, ready: bytes = b"ready as"
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A bot process on the emulator (its own interpreter and core, as in production)."""
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, env=env, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    try:
+        assert proc.stdout is not None
+        while True:
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)
+            if not line:
+                raise RuntimeError(f"{cmd} exited before it was ready")
+            if ready in line:
+                break
+        drain = asyncio.create_task(_drain(proc))
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+        await proc.wait()
+    drain.cancel()
+
+
+async def _drain(proc: asyncio.subprocess.Process) -> None:
+    assert proc.stdout is not None
+    while await proc.stdout.read(65536):
+        pass
+
+
+def bot_command() -> list[str]:
+    return [sys.executable, "-m", "bot"]

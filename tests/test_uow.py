@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 
@@ -59,3 +60,28 @@ async def test_readers_do_not_wait_for_a_writer_on_sqlite(uow_factory, database_
         writer.close()
     assert seen == 1  # the committed snapshot, not the writer's uncommitted row
     assert waited < 1.0, f"a reader waited {waited:.1f} s for the write lock"
+
+
+async def test_many_concurrent_writers_all_commit(uow_factory) -> None:
+    """60 commands writing at once (a burst of sign-ons): every one lands, none is refused with
+    'database is locked'; on SQLite they queue in-process instead of in the busy handler."""
+
+    async def write(i: int) -> None:
+        async with uow_factory() as uow:
+            uow.session.add(BotState(key=f"k{i}", value=str(i)))
+            await uow.session.flush()
+            await asyncio.sleep(0)  # let the others pile up while this one holds the lock
+
+    await asyncio.gather(*(write(i) for i in range(60)))
+    assert await _count(uow_factory) == 60
+
+
+async def test_a_nested_write_unit_in_the_same_task_does_not_wait_for_itself(
+    uow_factory,
+) -> None:
+    async def nested() -> None:
+        async with uow_factory(), uow_factory() as inner:
+            inner.session.add(BotState(key="inner", value="1"))
+
+    await asyncio.wait_for(nested(), timeout=15)
+    assert await _count(uow_factory) == 1

@@ -92,6 +92,10 @@ T = TypeVar("T")
 
 # Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
 DEFER_AFTER = 1.5
+# With this many service calls already running, the bot is busy (a burst of sign-ons): its
+# event loop may not get back to a 1.5 s timer in time, so acknowledge at once instead.
+BUSY = 8
+_in_flight = 0
 
 
 async def call(
@@ -117,14 +121,22 @@ async def call(
         async with bot_of(interaction).uow(read_only=read_only) as uow:
             return await fn(uow, actor, *args, **kwargs)
 
-    task = asyncio.ensure_future(work())
-    done, _ = await asyncio.wait({task}, timeout=defer_after)
-    if not done and not interaction.response.is_done():
-        if edit:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    return await task
+    global _in_flight
+    busy = _in_flight >= BUSY
+    _in_flight += 1
+    try:
+        task = asyncio.ensure_future(work())
+        done: set[asyncio.Future[T]] = set()
+        if not busy:
+            done, _ = await asyncio.wait({task}, timeout=defer_after)
+        if not done and not interaction.response.is_done():
+            if edit:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await task
+    finally:
+        _in_flight -= 1
 
 
 async def respond(

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import READ_ONLY
+
+# Set while this task holds its factory's SQLite write lock, so a nested write unit of work
+# in the same task does not wait for itself (it falls back on SQLite's busy_timeout).
+_holding_write_lock: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "holding_write_lock", default=False
+)
 
 
 class UnitOfWork:
@@ -18,10 +26,16 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], *, read_only: bool = False
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        read_only: bool = False,
+        write_lock: asyncio.Lock | None = None,
     ) -> None:
         self._factory = session_factory
         self.read_only = read_only
+        self._write_lock = None if read_only else write_lock
+        self._lock_token: contextvars.Token[bool] | None = None
         self._session: AsyncSession | None = None
         self.committed = False
         # Callbacks run after a successful commit (e.g. wake the webhook sender).
@@ -34,14 +48,22 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> Self:
+        if self._write_lock is not None and not _holding_write_lock.get():
+            await self._write_lock.acquire()
+            self._lock_token = _holding_write_lock.set(True)
         self._session = self._factory()
         self.committed = False
         if self.read_only:
             # Readers take no write lock on SQLite and run READ ONLY on PostgreSQL; a write
             # attempted in one fails instead of slipping through.
-            await self._session.connection(
-                execution_options={READ_ONLY: True, "postgresql_readonly": True}
-            )
+            try:
+                await self._session.connection(
+                    execution_options={READ_ONLY: True, "postgresql_readonly": True}
+                )
+            except BaseException:
+                await self._session.close()
+                self._session = None
+                raise
         return self
 
     async def __aexit__(
@@ -60,6 +82,11 @@ class UnitOfWork:
         finally:
             await session.close()
             self._session = None
+            if self._lock_token is not None:
+                _holding_write_lock.reset(self._lock_token)
+                self._lock_token = None
+                assert self._write_lock is not None
+                self._write_lock.release()
         if self.committed:
             for callback in self._after_commit:
                 callback()  # type: ignore[operator]
@@ -70,8 +97,19 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
+    """Makes units of work on one engine.
+
+    On SQLite, writers of this process queue on an asyncio lock before BEGIN IMMEDIATE.
+    Left to SQLite, hundreds of concurrent writers poll its busy handler, which sleeps in
+    growing steps instead of waking when the lock frees: a burst of 500 sign-ons ran at
+    about 20 per second. Other processes on the same file still wait through busy_timeout.
+    """
+
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self.session_factory = session_factory
+        bind = session_factory.kw.get("bind")
+        is_sqlite = bind is not None and bind.dialect.name == "sqlite"
+        self._write_lock = asyncio.Lock() if is_sqlite else None
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, read_only=read_only)
+        return UnitOfWork(self.session_factory, read_only=read_only, write_lock=self._write_lock)
