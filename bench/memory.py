@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 import psutil
 
-from bench.harness import stage
+from bench.harness import bot_command, bot_env, process, stage
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import (
@@ -99,23 +98,10 @@ async def populate(url: str, guild_id: int, cities: int, coalitions: int, per: i
     return signons
 
 
-async def _rss_of(cmd: list[str], env: dict[str, str], cwd: str, settle: float) -> int:
-    proc = await asyncio.create_subprocess_exec(
-        *cmd, env=env, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    try:
-        assert proc.stdout is not None
-        while True:
-            line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)
-            if not line:
-                raise RuntimeError(f"{cmd} exited before ready")
-            if b"ready as" in line:
-                break
+async def _rss_of(cmd: list[str], env: dict[str, str], settle: float) -> int:
+    async with process(cmd, env) as proc:
         await asyncio.sleep(settle)
-        return psutil.Process(proc.pid).memory_info().rss
-    finally:
-        proc.terminate()
-        await proc.wait()
+        return int(psutil.Process(proc.pid).memory_info().rss)
 
 
 async def run(cities: int = 1000, coalitions: int = 100, per: int = 100, settle: float = 3.0):
@@ -126,24 +112,9 @@ async def run(cities: int = 1000, coalitions: int = 100, per: int = 100, settle:
             url = sqlite_url(Path(folder) / "mem.db")
             await upgrade_to_head(url)
             signons = await populate(url, st.guild.id, cities, coalitions, per)
-            env = {
-                k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE"))
-            }
-            env.update(
-                DISCORD_TOKEN=st.emu.bot_token,
-                DISCORD_API_BASE=st.emu.api_base,
-                DISCORD_GATEWAY_URL=st.emu.gateway_url,
-                DISCORD_GUILD_READY_TIMEOUT="0.1",
-                DATABASE_URL=url,
-                PYTHONPATH=str(ROOT),
-                LOG_LEVEL="WARNING",
-            )
-            bot_rss = await _rss_of(
-                [sys.executable, "-m", "bot"], env | {"LOG_LEVEL": "INFO"}, folder, settle
-            )
-            bare_rss = await _rss_of(
-                [sys.executable, "-m", "bench.bare_bot"], env, str(ROOT), settle
-            )
+            env = bot_env(st.emu, url)
+            bot_rss = await _rss_of(bot_command(), env | {"LOG_LEVEL": "INFO"}, settle)
+            bare_rss = await _rss_of([sys.executable, "-m", "bench.bare_bot"], env, settle)
     finally:
         await st.emu.stop()
     return {
