@@ -62,16 +62,21 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get(READ_ONLY):
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        # query_only is a property of the pooled connection: switch it only when this
+        # transaction's kind differs from the connection's last one.
+        info = conn.connection.info
+        if info.get("query_only", False) != read_only:
+            conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            info["query_only"] = read_only
+        if read_only:
             # A reader needs no lock in WAL mode: a deferred BEGIN reads a snapshot while a
-            # writer works. query_only makes any write in it fail loudly instead.
-            conn.exec_driver_sql("PRAGMA query_only=ON")
+            # writer works, and query_only makes any write in it fail loudly.
             conn.exec_driver_sql("BEGIN")
-            return
-        conn.exec_driver_sql("PRAGMA query_only=OFF")
-        # Writers take the write lock up front: a deferred transaction that reads, then
-        # writes, fails with "database is locked" when another writer got in between.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # Writers take the write lock up front: a deferred transaction that reads, then
+            # writes, fails with "database is locked" when another writer got in between.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
