@@ -30,7 +30,9 @@ _INVISIBLE = [
     0x1F,
     *range(0x7F, 0x85),
     *range(0x86, 0xA0),
-    *range(0x200B, 0x2010),
+    0x200B,  # zero-width space; the joiners U+200C/U+200D are kept (scripts, emoji)
+    0x200E,
+    0x200F,
     *range(0x202A, 0x202F),
     *range(0x2060, 0x2065),
     *range(0x2066, 0x206A),

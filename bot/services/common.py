@@ -23,11 +23,13 @@ class Actor:
     role_ids: frozenset[int] = frozenset()
 
 
-# Control characters (C0/C1 except tab and newline), zero-width and bidirectional overrides:
-# they hide or reorder text in a letter, so user text may not contain them. Unpaired
+# Control characters (C0/C1 except tab and newline), zero-width spaces, word joiners and
+# bidirectional marks and overrides: they hide or reorder text in a letter, so user text may
+# not contain them. The zero-width (non-)joiners U+200C/U+200D stay allowed: Persian and
+# Indic scripts and emoji sequences (👩‍👩‍👧) need them. Unpaired
 # surrogates (a JSON "\\ud800" escape) cannot be stored as UTF-8 by either database driver.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
     "\ud800-\udfff]"
 )
 
@@ -69,5 +71,8 @@ def clean_text(
 def fold(value: str) -> str:
     """Case- and accent-insensitive key: "São Paulo" and "sao paulo" fold alike."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Joiners change how text looks, not what it names: "Lyon" and "Ly\u200don" fold alike.
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and c not in "\u200c\u200d"
+    )
     return " ".join(stripped.split())

@@ -207,3 +207,15 @@ async def test_only_coordinators_of_a_citys_coalitions_manage_its_representative
     await world(cities.revoke_representative, ADMIN, city_id=world.lyon, user_id=555)
     fresh = await world(cities.verify_representative, COORD_B, city_id=world.zurich, user_id=556)
     assert fresh.city_name == "Zürich"
+
+
+async def test_joiners_are_allowed_but_cannot_make_a_look_alike_duplicate(world: World) -> None:
+    persian = "نظر\u200cآباد"  # the zero-width non-joiner is part of the spelling
+    added = await world(cities.add_city, ADMIN, name=persian, country="Iran")
+    assert added.name == persian
+    emoji = await world(cities.add_city, ADMIN, name="Pride 🏳️\u200d🌈 Town", country="France")
+    assert "\u200d" in emoji.name
+    with pytest.raises(Conflict, match="already"):
+        await world(cities.add_city, ADMIN, name="Ly\u200don", country="France")
+    with pytest.raises(InvalidInput, match="invisible or control characters"):
+        await world(cities.add_city, ADMIN, name="Ly\u200bon", country="France")
