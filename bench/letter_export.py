@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 
-from bot.db.base import Base
 from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import upgrade_to_head
 from bot.db.models import (
     Ask,
     AskVersion,
@@ -149,10 +149,10 @@ async def arun(size: int = 1000, database_url: str | None = None) -> dict[str, A
         url = database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         engine = create_engine(url)
         try:
-            async with engine.begin() as conn:
+            async with engine.connect() as conn:
                 if await conn.run_sync(lambda c: inspect(c).get_table_names()):
                     raise SystemExit("--database-url must name an empty database")
-                await conn.run_sync(Base.metadata.create_all)
+            await upgrade_to_head(url)  # the schema the bot really runs on
             factory = UnitOfWorkFactory(create_session_factory(engine))
             coalition_id, ask_id = await _seed_ask(factory)
             await seed_signing_cities(factory, coalition_id, ask_id, size)

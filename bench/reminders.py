@@ -108,7 +108,6 @@ async def run(count: int = 10_000, dispatch: int = 300) -> dict[str, Any]:
                 st.bot.alarms.disarm(job)
             st.emu.global_rate_limit_per_second = LIMIT_PER_S
             clock.advance(timedelta(minutes=6))
-            before = len(st.emu.messages) if hasattr(st.emu, "messages") else 0
             started = time.perf_counter()
             await runtime.run_due()
             elapsed = time.perf_counter() - started
@@ -118,7 +117,6 @@ async def run(count: int = 10_000, dispatch: int = 300) -> dict[str, Any]:
             nonces = Counter(m.nonce for m in [*posts, *dms] if m.nonce)
             st.emu.global_rate_limit_per_second = None
             st.emu.violations.clear()  # the 429s were the point
-            del before
     return {
         "count": count,
         "armed": armed,

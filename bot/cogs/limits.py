@@ -45,10 +45,6 @@ def chunk_lines(lines: Iterable[str], limit: int) -> list[str]:
     return blocks
 
 
-def embed_size(embed: discord.Embed) -> int:
-    return len(embed)
-
-
 def add_list_field(
     embed: discord.Embed, name: str, lines: Sequence[str], *, empty: str = "—"
 ) -> None:
