@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -47,8 +48,15 @@ class GuildSettings(Base):
 
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     announce_channel_id: Mapped[int | None] = mapped_column(Snowflake)
-    # None: everyone may create coalitions; otherwise only members with this role (or admins).
+    # Who may create coalitions: admins, members with this role, and everyone when
+    # ``anyone_creates_coalitions`` is set (an explicit /setup choice; off by default).
     coalition_creator_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    anyone_creates_coalitions: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # Members with this role verify representatives of cities in no active coalition (as
+    # admins do). None: admins only.
+    verifier_role_id: Mapped[int | None] = mapped_column(Snowflake)
     welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -248,6 +256,9 @@ class SignOn(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[int | None] = mapped_column(Snowflake)
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
+    # How it ended: "withdrawn" by its city, or "left" when the city left the coalition (a
+    # left sign-on no longer counts and is not revived by rejoining). None while live.
+    end_kind: Mapped[str | None] = mapped_column(String(20))
 
     city: Mapped[City] = relationship(lazy="raise")
 
