@@ -13,10 +13,22 @@ from pathlib import Path
 import discord
 
 from bot import __version__
+from bot.discord_api import point_discord_at
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+
+
+def _sub(
+    parent: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, more: str
+) -> argparse.ArgumentParser:
+    """A subcommand: ``summary`` in its parent's list, ``summary`` and ``more`` in its --help."""
+    return parent.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}. {more}",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,22 +36,66 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bot", description="Coalition Bot: cities acting together on climate."
     )
     parser.add_argument("--version", action="version", version=f"coalition-bot {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="connect to Discord and serve commands (the default)")
-    sub.add_parser("check", help="validate settings and reach the database, without Discord")
-    sub.add_parser("sync", help="push slash-command definitions to Discord now")
-    db = sub.add_parser("db", help="database maintenance")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply all migrations")
-    db_sub.add_parser("current", help="show the database's migration revision")
-    backup = db_sub.add_parser(
-        "backup", help="copy the live SQLite database to PATH (PostgreSQL: use pg_dump)"
+    sub = parser.add_subparsers(dest="command", metavar="{run,check,sync,db,letter}")
+    _sub(
+        sub,
+        "run",
+        "connect to Discord and serve commands (the default)",
+        "Creates or upgrades the database tables first, waiting while the database is "
+        "unreachable, and keeps retrying while Discord is. Stops cleanly on SIGTERM or Ctrl-C.",
+    )
+    _sub(
+        sub,
+        "check",
+        "validate settings, reach the database and log in to Discord",
+        "Changes nothing: no file, folder or table is created. Exit code 0 when everything is "
+        "ready, 1 when the database or Discord cannot be reached, 2 when a setting is wrong.",
+    )
+    _sub(
+        sub,
+        "sync",
+        "push slash-command definitions to Discord now",
+        "The bot does this by itself at start when the commands changed; use this after "
+        "changing DISCORD_GUILD_IDS, or to repair commands edited by hand.",
+    )
+    db = _sub(
+        sub,
+        "db",
+        "database maintenance",
+        "`python -m bot` upgrades the database by itself at start; these are for operators.",
+    )
+    db_sub = db.add_subparsers(dest="db_command", metavar="{upgrade,current,backup}")
+    _sub(
+        db_sub,
+        "upgrade",
+        "apply all migrations",
+        "Creates the tables on a new database. Safe to run while other processes start.",
+    )
+    _sub(
+        db_sub,
+        "current",
+        "show the database's migration revision",
+        "Prints the revision the database is at and the one this version of the bot needs.",
+    )
+    backup = _sub(
+        db_sub,
+        "backup",
+        "copy the live SQLite database to PATH (PostgreSQL: use pg_dump)",
+        "Uses SQLite's online backup: the bot may keep running meanwhile.",
     )
     backup.add_argument("path", help="the file to write (replaced if it exists)")
-    letter = sub.add_parser("letter", help="the shared letter of an ask")
-    letter_sub = letter.add_subparsers(dest="letter_command", required=True)
-    export = letter_sub.add_parser(
-        "export", help="write an ask's letter as Markdown, the same bytes as /letter export"
+    letter = _sub(
+        sub,
+        "letter",
+        "the shared letter of an ask",
+        "For letters too large to upload to Discord; any server's ask, by id.",
+    )
+    letter_sub = letter.add_subparsers(dest="letter_command", metavar="{export}")
+    export = _sub(
+        letter_sub,
+        "export",
+        "write an ask's letter as Markdown, the same bytes as /letter export",
+        "Writes to stdout, or to FILE with -o.",
     )
     export.add_argument("--ask", type=int, required=True, metavar="ID", help="the ask's id")
     export.add_argument("--version", type=int, metavar="N", help="a finalised version number")
@@ -54,6 +110,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     return parser
+
+
+# A group named without what to do: say what it can do, instead of argparse's
+# "the following arguments are required: db_command".
+_GROUPS = {
+    "db": (
+        "db_command",
+        "say what to do with the database: `python -m bot db upgrade`, `db current` or "
+        "`db backup PATH` (see `python -m bot db --help`).",
+    ),
+    "letter": (
+        "letter_command",
+        "say what to do with a letter: `python -m bot letter export --ask ID` "
+        "(see `python -m bot letter --help`).",
+    ),
+}
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -71,8 +143,11 @@ def _secrets(settings: Settings) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if command in _GROUPS and getattr(args, _GROUPS[command][0]) is None:
+        return fail(_GROUPS[command][1])
     try:
-        settings = load_settings()
+        # `check` changes nothing on disk, not even the SQLite file's folder.
+        settings = load_settings(create_data_dir=command != "check")
         token = settings.require_token() if command in ("run", "sync") else None
     except SettingsError as exc:
         return fail(str(exc))
@@ -98,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     except Exception as exc:
-        from bot.app import DatabaseUnavailable
+        from bot.app import DatabaseUnavailable, discord_unreachable
 
         if isinstance(exc, DatabaseUnavailable):
             return fail(
@@ -106,21 +181,65 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "is running.",
                 EXIT_FAILURE,
             )
+        unreachable = discord_unreachable(exc) if command in ("check", "sync") else None
+        if unreachable is not None:
+            return fail(
+                f"{unreachable}. Check the network (DNS, firewall, proxy) and DISCORD_API_BASE "
+                "if you set it.",
+                EXIT_FAILURE,
+            )
         raise
     return fail(f"unknown command {command!r}")
 
 
+def _sqlite_file_missing(settings: Settings) -> Path | None:
+    """The SQLite file, when it does not exist yet (``check`` must not create it)."""
+    if settings.backend != "sqlite" or not settings.url.database:
+        return None
+    path = Path(settings.url.database).expanduser()
+    return None if path.exists() else path
+
+
+def _schema_state(current: str | None, head: str | None) -> str:
+    if current == head:
+        return "tables up to date"
+    if current is None:
+        return "no tables yet: `python -m bot` creates them when it starts"
+    return (
+        f"tables at revision {current}, this version needs {head}: `python -m bot` upgrades "
+        "them when it starts"
+    )
+
+
 async def _check(settings: Settings) -> int:
-    from bot.app import check_database
+    """Say, in plain words, whether the bot could start; change nothing."""
+    import sqlite3
+
+    from bot.app import check_database, check_discord
+    from bot.client import INVITE_PERMISSIONS, invite_url
     from bot.db.migrate import current_revision, head_revision
 
+    logging.getLogger("discord").setLevel(logging.WARNING)  # the lines below say it all
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     print(f"settings: OK (database backend {settings.backend})")
-    print("discord token: " + ("set" if settings.discord_token else "MISSING (set DISCORD_TOKEN)"))
-    version = await check_database(settings.database_url)
-    current, head = await current_revision(settings.database_url), head_revision()
-    state = "up to date" if current == head else f"at {current}, head is {head}: run db upgrade"
-    print(f"database: OK ({settings.backend} {version}; schema {state})")
-    return 0 if settings.discord_token else EXIT_USAGE
+    print("discord token: " + ("set" if token else "MISSING (set DISCORD_TOKEN)"))
+    missing = _sqlite_file_missing(settings)
+    if missing is not None:
+        print(
+            f"database: OK (sqlite {sqlite3.sqlite_version}); the file {missing} does not exist "
+            "yet: `python -m bot` creates it, and its tables, when it starts"
+        )
+    else:
+        version = await check_database(settings.database_url)
+        state = _schema_state(await current_revision(settings.database_url), head_revision())
+        print(f"database: OK ({settings.backend} {version}; {state})")
+    if not token:
+        return EXIT_USAGE
+    point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
+    application_id = await check_discord(token)
+    print(f"discord: OK (the token logs in; application id {application_id})")
+    print(f"invite link (permissions {INVITE_PERMISSIONS.value}): {invite_url(application_id)}")
+    return 0
 
 
 async def _db(settings: Settings, what: str, path: str = "") -> int:

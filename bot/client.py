@@ -24,6 +24,26 @@ from bot.settings import Settings
 
 log = logging.getLogger("bot")
 
+# What the bot needs where it posts (a coalition's channel): View Channels, Send Messages,
+# Embed Links (asks, lists) and Attach Files (letters, calendar files). 52224.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+)
+
+
+def invite_url(application_id: int) -> str:
+    """The link that adds the bot to a server with the permissions above."""
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+
+
+def quiet_voice() -> None:
+    """The bot has no voice: discord.py's "PyNaCl/davey is not installed, voice will NOT be
+    supported" warnings, printed at every start, say nothing an operator should act on."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
 
 class CoalitionTree(app_commands.CommandTree["CoalitionBot"]):
     """Times every interaction and turns every error into one ephemeral message."""
@@ -72,6 +92,7 @@ class _CoalitionBotMixin:
         self.force_sync = force_sync
         self.synced: bool | None = None  # True: pushed, False: unchanged, None: not yet
         self._closing = False
+        self._invite_logged = False
 
     # The mixin comes first in each bot's MRO, so these override discord.py's, and super()
     # reaches commands.Bot or commands.AutoShardedBot.
@@ -87,6 +108,15 @@ class _CoalitionBotMixin:
     async def on_ready(self) -> None:
         bot: Any = self
         log.info("ready as %s in %d servers", bot.user, len(bot.guilds))
+        if not self._invite_logged and bot.application_id:
+            # on_ready comes again after a reconnect that could not resume: say it once.
+            self._invite_logged = True
+            log.info(
+                "invite link (permissions %d: View Channels, Send Messages, Embed Links, "
+                "Attach Files): %s",
+                INVITE_PERMISSIONS.value,
+                invite_url(bot.application_id),
+            )
 
     async def close(self) -> None:
         if self._closing:
@@ -102,6 +132,7 @@ class _CoalitionBotMixin:
 
 
 def _bot_options(settings: Settings) -> dict[str, Any]:
+    quiet_voice()  # before discord.Client.__init__, which warns
     options: dict[str, Any] = {
         "command_prefix": commands.when_mentioned,
         "help_command": None,

@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.webhooks.sender import ATTEMPT_DEADLINE
+from bot.webhooks.urls import DNS_TIMEOUT
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/coalition.db"
 
 
@@ -47,7 +50,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhooks_allow_private: bool = False
     # How long a "sending" reminder or webhook delivery is held before another process may retry.
-    lease_seconds: int = Field(default=120, ge=5)
+    lease_seconds: int = 120
 
     @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod
@@ -91,6 +94,18 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("lease_seconds")
+    @classmethod
+    def _lease_covers_an_attempt(cls, value: int) -> int:
+        # A lease that runs out mid-attempt lets a second process send the same delivery.
+        longest = DNS_TIMEOUT + ATTEMPT_DEADLINE
+        if value < longest:
+            raise ValueError(
+                f"must be at least {longest:g} seconds: one webhook attempt may take "
+                f"{DNS_TIMEOUT:g} s of DNS lookup plus its {ATTEMPT_DEADLINE:g} s HTTP deadline"
+            )
+        return value
 
     @model_validator(mode="after")
     def _shards(self) -> Settings:
@@ -154,8 +169,11 @@ def normalise_database_url(value: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning validation errors into one readable ``SettingsError``."""
+def load_settings(*, create_data_dir: bool = True, **overrides: object) -> Settings:
+    """Read settings, turning validation errors into one readable ``SettingsError``.
+
+    Creates the SQLite file's folder unless ``create_data_dir`` is false (``check`` changes
+    nothing on disk)."""
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -163,6 +181,6 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         msg = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name} {msg} (see config/example.env).") from None
-    if settings.backend == "sqlite" and settings.url.database:
+    if create_data_dir and settings.backend == "sqlite" and settings.url.database:
         Path(settings.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return settings

@@ -68,11 +68,18 @@ async def world(uow_factory: UnitOfWorkFactory) -> World:
 
 async def build_world(uow_factory: UnitOfWorkFactory) -> World:
     async with uow_factory() as uow:
+        # Created as if allowed to (by default only admins create coalitions).
         rhone = await coalitions.create_coalition(
-            uow, COORD, name="Rhône Climate", kind="metro-area partnership"
+            uow,
+            Actor(GUILD, COORD.user_id, is_admin=True),
+            name="Rhône Climate",
+            kind="metro-area partnership",
         )
         alpine = await coalitions.create_coalition(
-            uow, COORD_B, name="Alpine Peers", kind="peer group"
+            uow,
+            Actor(GUILD, COORD_B.user_id, is_admin=True),
+            name="Alpine Peers",
+            kind="peer group",
         )
         other = await coalitions.create_coalition(
             uow, OTHER_ADMIN, name="Rhône Climate", kind="city partnership"
@@ -139,7 +146,7 @@ async def seed_e2e(world: Any, *, with_ask: bool = True) -> E2ESeed:
     async with world.uow() as uow:
         coalition = await coalitions.create_coalition(
             uow,
-            Actor(g, world.cora.id),
+            Actor(g, world.cora.id, is_admin=True),  # as if allowed to create coalitions
             name="Alpine Climate Pact",
             kind="city partnership",
             channel_id=world.channels["coalition"].id,

@@ -42,20 +42,70 @@ def test_bad_database_url_exits_2_without_traceback(tmp_path: Path) -> None:
 
 
 def test_check_upgrade_current_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
-    env = {"DISCORD_TOKEN": "test-token", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
+    # No token, so check stops before Discord (tests/test_startup.py logs in to the emulator).
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
     check = run_cli("check", env=env, cwd=tmp_path)
-    assert check.returncode == 0, check.stderr
+    assert check.returncode == 2, check.stderr
     assert "settings: OK" in check.stdout
     assert "database: OK (sqlite" in check.stdout
-    assert "run db upgrade" in check.stdout
-    assert "test-token" not in check.stdout + check.stderr
+    assert "c.db does not exist yet: `python -m bot` creates it" in check.stdout
+    assert not (tmp_path / "c.db").exists()
 
     upgrade = run_cli("db", "upgrade", env=env, cwd=tmp_path)
     assert upgrade.returncode == 0, upgrade.stderr
     current = run_cli("db", "current", env=env, cwd=tmp_path)
     head = current.stdout.split("(head: ")[1].rstrip(")\n")
     assert current.stdout.startswith(head)
-    assert "schema up to date" in run_cli("check", env=env, cwd=tmp_path).stdout
+    assert "tables up to date" in run_cli("check", env=env, cwd=tmp_path).stdout
+
+
+def test_check_explains_tables_not_created_yet_in_plain_words(tmp_path: Path) -> None:
+    (tmp_path / "empty.db").write_bytes(b"")  # an existing file without tables
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"}
+    check = run_cli("check", env=env, cwd=tmp_path)
+    assert "no tables yet: `python -m bot` creates them when it starts" in check.stdout
+    assert "None" not in check.stdout and "run db upgrade" not in check.stdout
+
+
+SUBCOMMANDS = [
+    ["run"],
+    ["check"],
+    ["sync"],
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "current"],
+    ["db", "backup"],
+    ["letter"],
+    ["letter", "export"],
+]
+
+
+@pytest.mark.parametrize("path", SUBCOMMANDS, ids=" ".join)
+def test_every_subcommand_help_has_a_description(
+    path: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import _parser
+
+    with pytest.raises(SystemExit) as done:
+        _parser().parse_args([*path, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    usage, description = text.split("\n\n")[:2]
+    assert usage.startswith(f"usage: python -m bot {' '.join(path)}")
+    # A sentence saying what it does, before the options.
+    assert not description.startswith(("options:", "positional arguments:")), text
+    assert len(description.split()) >= 5 and description.rstrip().endswith("."), description
+
+
+@pytest.mark.parametrize(
+    ("group", "hint"), [("db", "`python -m bot db upgrade`"), ("letter", "letter export --ask ID")]
+)
+def test_a_group_alone_says_what_it_can_do(tmp_path: Path, group: str, hint: str) -> None:
+    result = run_cli(group, env={}, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: say what to do with") and hint in line
+    assert "required: " not in line and result.stdout == ""
 
 
 def test_unreachable_database_is_reported_not_raised(tmp_path: Path) -> None:
@@ -85,3 +135,12 @@ def test_db_backup_writes_a_copy_and_refuses_postgresql(tmp_path: Path) -> None:
     refused = run_cli("db", "backup", str(tmp_path / "x.db"), env=pg, cwd=tmp_path)
     assert refused.returncode == 2
     assert "pg_dump" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_check_names_an_old_schema_in_plain_words() -> None:
+    from bot.__main__ import _schema_state
+
+    assert _schema_state("0003", "0003") == "tables up to date"
+    old = _schema_state("0002", "0003")
+    assert "tables at revision 0002, this version needs 0003" in old
+    assert "`python -m bot` upgrades them when it starts" in old

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.leases import claim_due, claim_one
+from bot.db.leases import claim_due, claim_one, renew
 from bot.db.models import Coalition, Reminder
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWorkFactory
@@ -133,3 +133,32 @@ async def test_two_engines_split_200_due_rows_without_overlap(database_url, uow_
             select(func.count()).where(Reminder.status == "sending", Reminder.attempts == 1)
         )
     assert sending == 200
+
+
+async def test_renew_extends_only_a_lease_still_held(uow_factory) -> None:
+    """Right before each send a holder renews its lease; once it ran out (or another process
+    claimed the row) the renewal fails and the holder must not send."""
+    first, second = await _seed(uow_factory, 2)
+    now = utcnow()
+
+    async def step(fn, *a, **kw):  # type: ignore[no-untyped-def]
+        async with uow_factory() as uow:
+            return await fn(uow.session, Reminder, *a, **kw)
+
+    for row_id in (first, second):
+        assert await step(
+            claim_one, row_id, now=now, lease=LEASE, owner="a", due_column=Reminder.due_at
+        )
+    soon = now + timedelta(seconds=30)
+    assert await step(renew, first, now=soon, lease=LEASE, owner="a") == soon + LEASE
+    assert await step(renew, first, now=soon, lease=LEASE, owner="b") is None  # not b's
+    late = now + LEASE + timedelta(seconds=1)  # the second row's lease ran out
+    assert await step(renew, second, now=late, lease=LEASE, owner="a") is None
+    assert await step(
+        claim_one, second, now=late, lease=LEASE, owner="b", due_column=Reminder.due_at
+    )
+    assert await step(renew, second, now=late, lease=LEASE, owner="a") is None
+    assert await step(renew, second, now=late, lease=LEASE, owner="b") == late + LEASE
+    # The fencing-token form (webhook deliveries): only the expiry this holder set matches.
+    assert await step(renew, first, now=soon, lease=LEASE, held_until=now + LEASE) is None
+    assert await step(renew, first, now=soon, lease=LEASE, held_until=soon + LEASE) == soon + LEASE

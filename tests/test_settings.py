@@ -18,6 +18,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
         "DISCORD_SHARD_COUNT",
         "DISCORD_SHARD_IDS",
         "LOG_LEVEL",
+        "LEASE_SECONDS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env; the default SQLite folder is created here
@@ -64,6 +65,8 @@ def test_env_file_is_read(tmp_path) -> None:
         ({"discord_guild_ids": "12,abc"}, "DISCORD_GUILD_IDS"),
         ({"discord_shard_ids": "0"}, "DISCORD_SHARD_COUNT"),
         ({"discord_shard_count": 2, "discord_shard_ids": "3"}, "must be below"),
+        ({"lease_seconds": 19}, "LEASE_SECONDS must be at least 20 seconds"),
+        ({"lease_seconds": 0}, "LEASE_SECONDS must be at least 20 seconds"),
     ],
 )
 def test_bad_settings_give_one_clear_line(overrides: dict, says: str) -> None:
@@ -82,3 +85,17 @@ def test_backend_name_never_reveals_credentials() -> None:
     settings = load_settings(database_url="postgresql://admin:hunter2@db/coal")
     assert settings.backend == "postgresql"
     assert "hunter2" not in settings.backend
+
+
+def test_a_lease_shorter_than_one_webhook_attempt_stops_start_up(tmp_path) -> None:
+    """Issue 13 item 6: a lease that can run out mid-attempt lets a second process send the
+    same delivery, so the bot refuses it at start like any other bad setting."""
+    from tests.test_cli import run_cli
+
+    result = run_cli("check", env={"LEASE_SECONDS": "10"}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: LEASE_SECONDS must be at least 20 seconds")
+    assert "DNS" in lines[0] and "Traceback" not in result.stderr
+    assert load_settings(lease_seconds=20).lease_seconds == 20

@@ -37,6 +37,7 @@ from bot.interactions import guarded
 from bot.services import actions, digests, reminders
 from bot.services.actions import ActionDetail, ActionInfo
 from bot.services.common import Actor
+from bot.text import plain
 
 log = logging.getLogger("bot.cogs.actions")
 
@@ -73,19 +74,19 @@ def _summary_lines(a: ActionInfo) -> list[str]:
         lines.append(f"**Duration:** {length.strip()}")
     lines.append(f"**Kind:** {a.kind_label}")
     if a.location:
-        lines.append(f"**Where:** {a.location}")
+        lines.append(f"**Where:** {plain(a.location)}")
     if a.ask_title:
-        lines.append(f"**Ask:** {a.ask_title}")
+        lines.append(f"**Ask:** {plain(a.ask_title)}")
     if a.cancelled:
-        lines.append(f"**Cancelled.** {a.cancel_reason or ''}".strip())
+        lines.append(f"**Cancelled.** {plain(a.cancel_reason)}".strip())
     return lines
 
 
 def announcement_embed(a: ActionInfo) -> discord.Embed:
     embed = discord.Embed(
-        title=limits.truncate(f"{a.title} — {a.coalition_name}", limits.EMBED_TITLE),
+        title=limits.truncate(f"{plain(a.title)} — {plain(a.coalition_name)}", limits.EMBED_TITLE),
         description=limits.truncate(
-            "\n".join(_summary_lines(a) + ([f"\n{a.description}"] if a.description else [])),
+            "\n".join(_summary_lines(a) + ([f"\n{plain(a.description)}"] if a.description else [])),
             limits.EMBED_DESCRIPTION,
         ),
         colour=render.COLOUR,
@@ -146,7 +147,7 @@ def rsvp_view(action_id: int) -> discord.ui.View:
 
 def _rsvp_text(r: actions.RsvpResult) -> str:
     label = actions.RESPONSES[r.response]
-    text = f"Recorded for **{r.city_name}**: **{label}** — {r.action.title} "
+    text = f"Recorded for **{plain(r.city_name)}**: **{label}** — {plain(r.action.title)} "
     text += f"({render.when(r.action.starts_at)})."
     if r.previous and r.previous != r.response:
         text += f" (Before: {actions.RESPONSES[r.previous]}.)"
@@ -289,12 +290,12 @@ class ActionsCog(
                 now=bot.clock.now(),
             )
         lines = [
-            f"{'~~' if a.cancelled else ''}**{a.title}** ({a.kind_label}) — "
+            f"{'~~' if a.cancelled else ''}**{plain(a.title)}** ({a.kind_label}) — "
             f"{format_dt(a.starts_at, 'F')} ({format_dt(a.starts_at, 'R')})"
             f"{'~~ cancelled' if a.cancelled else ''}"
             for a in found
         ] or [f"No {which} actions. Coordinators schedule one with /action schedule."]
-        embeds = limits.paginate_lines(f"{which.capitalize()} actions — {name}", lines)
+        embeds = limits.paginate_lines(f"{which.capitalize()} actions — {plain(name)}", lines)
         await render.send_embeds(interaction, embeds)
 
     @app_commands.command(name="show")
@@ -433,7 +434,7 @@ def _told(r: actions.ChangeResult) -> str:
         return "No city had answered yet, so no one was messaged."
     return (
         "I'm telling the representatives of the cities that answered: "
-        + ", ".join(r.answered_cities)
+        + ", ".join(plain(c) for c in r.answered_cities)
         + "."
     )
 
@@ -456,9 +457,9 @@ async def _refresh_announcement(bot: Any, a: ActionInfo) -> None:
 def _detail_embeds(d: ActionDetail) -> list[discord.Embed]:
     a = d.action
     embed = discord.Embed(
-        title=limits.truncate(f"{a.title} — {a.coalition_name}", limits.EMBED_TITLE),
+        title=limits.truncate(f"{plain(a.title)} — {plain(a.coalition_name)}", limits.EMBED_TITLE),
         description=limits.truncate(
-            "\n".join(_summary_lines(a) + ([f"\n{a.description}"] if a.description else [])),
+            "\n".join(_summary_lines(a) + ([f"\n{plain(a.description)}"] if a.description else [])),
             limits.EMBED_DESCRIPTION,
         ),
         colour=render.COLOUR,
@@ -471,20 +472,22 @@ def _detail_embeds(d: ActionDetail) -> list[discord.Embed]:
         inline=False,
     )
     lines = [
-        f"{RESPONSE_ICONS[x.response]} **{x.city_name}** — "
+        f"{RESPONSE_ICONS[x.response]} **{plain(x.city_name)}** — "
         + (actions.RESPONSES[x.response] if x.response else "no answer")
-        + (f" ({x.note})" if x.note else "")
+        + (f" ({plain(x.note)})" if x.note else "")
         for x in d.cities
     ]
-    limits.add_list_field(embed, "Member cities", lines, empty="No member cities yet.")
     changes = [
-        f"{kind} {format_dt(at, 'R')}" + (f": {detail}" if detail else "")
+        f"{kind} {format_dt(at, 'R')}" + (f": {plain(detail)}" if detail else "")
         for kind, at, detail in d.history
         if kind != "scheduled"
     ]
+    sections = [("Member cities", lines or ["No member cities yet."])]
     if changes:
-        limits.add_list_field(embed, "Changes", changes)
-    return [embed]
+        sections.append(("Changes", changes))
+    # The lists get embeds of their own: long notes or many cities never push the first embed
+    # over Discord's 6,000-character total.
+    return [embed, *render.sectioned_embeds(f"Answers — {plain(a.title)}", sections)]
 
 
 # --- /coalition settings reminders | digest ---
@@ -561,7 +564,7 @@ async def coalition_settings_digest(
 
 async def _upcoming_lines(uow: UnitOfWork, actor: Actor, coalition_id: int) -> list[str]:
     return [
-        f"**{a.title}** ({a.kind_label}) — {format_dt(a.starts_at, 'F')} "
+        f"**{plain(a.title)}** ({a.kind_label}) — {format_dt(a.starts_at, 'F')} "
         f"({format_dt(a.starts_at, 'R')})"
         for a in await actions.upcoming_actions(uow, actor, coalition_id)
     ]

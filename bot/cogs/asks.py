@@ -29,11 +29,12 @@ from bot.cogs.common import (
     respond,
     timezone_autocomplete,
 )
-from bot.errors import UserFacingError
+from bot.errors import NotFound, PermissionDenied, UserFacingError
 from bot.interactions import BaseModal, BaseView, guarded
 from bot.services import asks
 from bot.services.common import Actor
 from bot.services.progress import progress_bar
+from bot.text import plain
 
 NOTE_FIELD = "Your note"
 DEADLINE_FORMAT = "%Y-%m-%d %H:%M"
@@ -48,26 +49,29 @@ STATUS_CHOICES = [
 
 
 def _signed_line(s: asks.SignatoryInfo) -> str:
-    who = render.user_line(s.user_id) + (f", {s.title}" if s.title else "")
-    return f"**{s.city_name}** ({s.country}) — {who} — {render.day(s.signed_at)}"
+    who = render.user_line(s.user_id) + (f", {plain(s.title)}" if s.title else "")
+    return f"**{plain(s.city_name)}** ({plain(s.country)}) — {who} — {render.day(s.signed_at)}"
 
 
 def _signatory_sections(sig: asks.Signatories) -> list[tuple[str, list[str]]]:
     stale = [
-        f"**{s.city_name}** ({s.country}) — signed version {s.confirmed_version} "
+        f"**{plain(s.city_name)}** ({plain(s.country)}) — signed version {s.confirmed_version} "
         f"({render.user_line(s.confirmed_by)})"
         for s in sig.needs_reconfirmation
     ]
     withdrawn = [
-        f"**{w.city_name}** ({w.country}) — {render.day(w.withdrawn_at)} by "
-        f"{render.user_line(w.withdrawn_by)}: {limits.truncate(w.reason, 300)}"
+        f"**{plain(w.city_name)}** ({plain(w.country)}) — {render.day(w.withdrawn_at)} by "
+        f"{render.user_line(w.withdrawn_by)}: {limits.truncate(plain(w.reason), 300)}"
         for w in sig.withdrawn
     ]
-    missing = [f"{m.city_name} ({m.country})" for m in sig.missing]
+    missing = [f"{plain(m.city_name)} ({plain(m.country)})" for m in sig.missing]
     sections = [(f"Signed ({len(sig.signed)})", [_signed_line(s) for s in sig.signed])]
     if stale:
         sections.append((f"Needs re-confirmation ({len(stale)})", stale))
     sections.append((f"Withdrawn ({len(withdrawn)})", withdrawn))
+    if sig.left:
+        left = [render.left_line(x) for x in sig.left]
+        sections.append((f"Left the coalition ({len(left)})", left))
     sections.append((f"Missing ({len(missing)})", missing))
     return sections
 
@@ -81,12 +85,12 @@ def _ask_embed(
     title: str, text: str, target: str, *, version: int, deadline: Any, coalition: str
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=limits.truncate(title, limits.EMBED_TITLE),
-        description=limits.truncate(text, limits.EMBED_DESCRIPTION),
+        title=limits.truncate(plain(title), limits.EMBED_TITLE),
+        description=limits.truncate(plain(text), limits.EMBED_DESCRIPTION),
         colour=render.COLOUR,
     )
-    embed.add_field(name="Coalition", value=limits.truncate(coalition, limits.FIELD_VALUE))
-    embed.add_field(name="Target", value=limits.truncate(target, limits.FIELD_VALUE))
+    embed.add_field(name="Coalition", value=limits.truncate(plain(coalition), limits.FIELD_VALUE))
+    embed.add_field(name="Target", value=limits.truncate(plain(target), limits.FIELD_VALUE))
     embed.add_field(name="Version", value=str(version))
     embed.add_field(name="Deadline", value=render.when(deadline), inline=False)
     return embed
@@ -98,6 +102,7 @@ _HISTORY_VERBS = {
     "signed": "signed",
     "reconfirmed": "re-confirmed",
     "withdrawn": "withdrew",
+    "left": "ended the signature",
     "closed": "closed it",
     "reopened": "reopened it",
 }
@@ -107,11 +112,11 @@ def _history_line(e: asks.AskEventInfo) -> str:
     verb = _HISTORY_VERBS.get(e.kind, e.kind)
     line = f"{discord.utils.format_dt(e.at, 'f')} — {render.user_line(e.user_id)} {verb}"
     if e.city_name:
-        line += f" for {e.city_name}"
+        line += f" for {plain(e.city_name)}"
     if e.version:
         line += f" (version {e.version})"
     if e.detail:
-        line += f": {limits.truncate(' '.join(e.detail.split()), 200)}"
+        line += f": {limits.truncate(plain(' '.join(e.detail.split())), 200)}"
     return line
 
 
@@ -197,11 +202,11 @@ class SignConfirmButton(_AskButton, template=r"sign:confirm:" + _IDS):
         await respond(
             interaction,
             edit=True,
-            content=f'Done: {r.city_name} {done} "{r.title}" (version {r.version}), signed '
-            f"{render.when(r.signed_at)}.\n{render.progress(r.signed, r.total)}",
+            content=f'Done: {plain(r.city_name)} {done} "{plain(r.title)}" (version {r.version}), '
+            f"signed {render.when(r.signed_at)}.\n{render.progress(r.signed, r.total)}",
             view=None,
         )
-        await _announce_progress(interaction, r.channel_id, f"{r.city_name} {done}", r)
+        await _announce_progress(interaction, r.channel_id, f"{plain(r.city_name)} {done}", r)
 
 
 class SignCancelButton(_AskButton, template=r"sign:cancel:" + _IDS):
@@ -229,28 +234,36 @@ class ReconfirmButton(_AskButton, template=r"reconfirm:" + _IDS):
                 actor = Actor(guild_id=guild_id, user_id=interaction.user.id)
             else:
                 actor = actor_of(interaction)
+            refusal: asks.AskChanged | asks.AlreadyConfirmed | None = None
             try:
                 r = await asks.reconfirm(
                     uow, actor, ask_id=self.ask_id, city_id=self.city_id, version=self.version
                 )
-            except asks.AskChanged as e:
-                changed = e
-            else:
-                changed = None
-        if changed is not None:
+            except (asks.AskChanged, asks.AlreadyConfirmed) as e:
+                refusal = e
+        if isinstance(refusal, asks.AlreadyConfirmed):
+            # Pressed twice, or by two representatives at once: one re-confirmation counts.
             await interaction.response.edit_message(
-                content=f"The ask was edited again (it is now version {changed.current_version})."
+                content=f"{plain(refusal.city_name)} already re-confirmed version "
+                f"{refusal.version} {render.when(refusal.confirmed_at)}. Nothing more to do.",
+                view=None,
+            )
+            return
+        if isinstance(refusal, asks.AskChanged):
+            await interaction.response.edit_message(
+                content=f"The ask was edited again (it is now version {refusal.current_version})."
                 " Run /ask sign in the server to read the new text and re-confirm.",
                 view=None,
             )
             return
         await interaction.response.edit_message(
-            content=f"Re-confirmed: {r.city_name} stands behind version {r.version} of "
-            f'"{r.title}" ({render.when(r.confirmed_at)}).\n{render.progress(r.signed, r.total)}',
+            content=f"Re-confirmed: {plain(r.city_name)} stands behind version {r.version} of "
+            f'"{plain(r.title)}" ({render.when(r.confirmed_at)}).\n'
+            f"{render.progress(r.signed, r.total)}",
             view=None,
         )
         await _announce_progress(
-            interaction, r.channel_id, f"{r.city_name} re-confirmed", r, quiet=True
+            interaction, r.channel_id, f"{plain(r.city_name)} re-confirmed", r, quiet=True
         )
 
 
@@ -265,7 +278,7 @@ async def _announce_progress(
     problem = await render.announce(
         interaction,
         channel_id,
-        content=f'{what} "{r.title}". {render.progress(r.signed, r.total)}',
+        content=f'{what} "{plain(r.title)}". {render.progress(r.signed, r.total)}',
     )
     if not quiet:
         await render.tell_if_failed(interaction, problem)
@@ -342,7 +355,8 @@ class AskForm(BaseModal):
         try:
             await self.submit(interaction)
         except UserFacingError as e:
-            if interaction.response.is_done():
+            # Not theirs to do, or not in this server: no retry can help, so one plain refusal.
+            if interaction.response.is_done() or isinstance(e, PermissionDenied | NotFound):
                 raise
             # Keep what they typed: one button reopens the form, filled in.
             await interaction.response.send_message(
@@ -402,7 +416,7 @@ class CreateAskForm(AskForm):
         problem = await render.announce(
             interaction,
             a.channel_id,
-            content=f"New ask in {a.coalition_name}. Representatives: read it and sign with "
+            content=f"New ask in {plain(a.coalition_name)}. Representatives: read it and sign with "
             "/ask sign.",
             embed=embed,
         )
@@ -438,19 +452,24 @@ class EditAskForm(AskForm):
             clear = self.form.deadline is not None
         elif not (typed == self.prefilled_deadline and v["tz"].strip() == "UTC"):
             deadline_text, tz = typed, v["tz"] or None
-        async with bot.uow() as uow:
-            r = await asks.edit_ask(
-                uow,
-                actor_of(interaction),
-                ask_id=self.form.ask_id,
-                title=v["title"],
-                target=v["target"],
-                text=v["text"],
-                deadline_text=deadline_text,
-                tz_name=tz,
-                clear_deadline=clear,
-                now=bot.clock.now(),
-            )
+        try:
+            async with bot.uow() as uow:
+                r = await asks.edit_ask(
+                    uow,
+                    actor_of(interaction),
+                    ask_id=self.form.ask_id,
+                    title=v["title"],
+                    target=v["target"],
+                    text=v["text"],
+                    deadline_text=deadline_text,
+                    tz_name=tz,
+                    clear_deadline=clear,
+                    expected_version=self.form.version,
+                    now=bot.clock.now(),
+                )
+        except asks.AskEditedMeanwhile as e:
+            await _refuse_stale_edit(interaction, e)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         unreachable = await _send_reconfirmation_dms(bot, r) if r.to_notify else []
         lines = [f'Edited "{r.title}" (changed: {", ".join(r.changed)}).']
@@ -477,17 +496,66 @@ class EditAskForm(AskForm):
         )
 
 
+async def _refuse_stale_edit(interaction: discord.Interaction, e: asks.AskEditedMeanwhile) -> None:
+    """The form was opened on an older version: show what changed since, and offer to reopen
+    the form on the current text (their own typing would overwrite the other edit)."""
+    embed = discord.Embed(
+        title=limits.truncate(
+            f"Changed since you opened the form (version {e.opened_version} → {e.current_version})",
+            limits.EMBED_TITLE,
+        ),
+        description=_code_block(e.diff or "(title, target and text unchanged)", 1600),
+        colour=discord.Colour.orange(),
+    )
+    content = (
+        f"{e.message}\nLast edited by {render.user_line(e.edited_by)} {render.when(e.edited_at)}."
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReopenEditButton(e.ask_id))
+    await interaction.response.send_message(
+        limits.truncate(content, limits.CONTENT), embed=embed, view=view, ephemeral=True
+    )
+
+
+class ReopenEditButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"askedit:reopen:(?P<ask>[0-9]{1,10})"
+):
+    """Opens /ask edit again on the ask's current text and version (checked as /ask edit is)."""
+
+    def __init__(self, ask_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reopen on the new text",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"askedit:reopen:{ask_id}",
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReopenEditButton:
+        return cls(int(match["ask"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async with bot_of(interaction).uow(read_only=True) as uow:
+            form = await asks.edit_form(uow, actor_of(interaction), self.ask_id)
+        await interaction.response.send_modal(EditAskForm(form))
+
+
 async def _send_reconfirmation_dms(bot: Any, r: asks.EditResult) -> list[asks.Recipient]:
     """DM each representative the change and a Confirm button; return whom we could not reach."""
     unreachable: list[asks.Recipient] = []
     for rec in r.to_notify:
         embed = discord.Embed(
-            title=limits.truncate(f"Please re-confirm: {r.title}", limits.EMBED_TITLE),
+            title=limits.truncate(f"Please re-confirm: {plain(r.title)}", limits.EMBED_TITLE),
             colour=discord.Colour.orange(),
         )
         intro = (
-            f"The ask was edited (version {r.old_version} → {r.version}). {rec.city_name} signed "
-            "the earlier text, so its signature no longer counts until you re-confirm.\n"
+            f"The ask was edited (version {r.old_version} → {r.version}). {plain(rec.city_name)} "
+            "signed the earlier text, so its signature no longer counts until you re-confirm.\n"
             "Press Confirm to stand behind the new text, or run /ask sign in the server to read "
             "it in full.\n\n"
         )
@@ -553,13 +621,13 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         lines = []
         for a in found:
             bar = progress_bar(a.signed, a.total)
-            line = f"**{a.title}** — {a.signed} of {a.total} signed `{bar}`"
+            line = f"**{plain(a.title)}** — {a.signed} of {a.total} signed `{bar}`"
             if a.deadline:
                 line += f" — due {discord.utils.format_dt(a.deadline, 'R')}"
             if a.status != "open":
                 line += " (closed)"
             lines.append(line)
-        title = f"Asks of {found[0].coalition_name} ({wanted})"
+        title = f"Asks of {plain(found[0].coalition_name)} ({wanted})"
         await render.send_embeds(
             interaction, limits.paginate_lines(title, lines, per_page=20, colour=render.COLOUR)
         )
@@ -583,7 +651,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         main.add_field(name="Status", value=status)
         main.add_field(name="Progress", value=render.progress(d.signed, d.total), inline=False)
         lists = render.sectioned_embeds(
-            f"Signatories of {d.title}", _signatory_sections(d.signatories), empty="none"
+            f"Signatories of {plain(d.title)}", _signatory_sections(d.signatories), empty="none"
         )
         await render.send_embeds(interaction, [main, *lists])
 
@@ -623,7 +691,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
             deadline=p.deadline,
             coalition=p.coalition_name,
         )
-        signer = p.city_name + (f" — as {p.signer_title}" if p.signer_title else "")
+        signer = plain(p.city_name) + (f" — as {plain(p.signer_title)}" if p.signer_title else "")
         embed.add_field(name="Signing for", value=limits.truncate(signer, limits.FIELD_VALUE))
         if note:
             embed.add_field(
@@ -639,7 +707,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         view = discord.ui.View(timeout=None)
         view.add_item(SignConfirmButton(p.ask_id, p.city_id, p.version))
         view.add_item(SignCancelButton(p.ask_id, p.city_id, p.version))
-        await respond(interaction, content=intro, embed=embed, view=view)
+        await respond(interaction, content=intro, embed=limits.fit_embed(embed), view=view)
 
     @app_commands.command(name="withdraw")
     @app_commands.describe(
@@ -665,10 +733,13 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         )
         await respond(
             interaction,
-            content=f'{r.city_name} withdrew from "{r.title}" {render.when(r.withdrawn_at)}. The '
-            f"reason is kept in /ask history.\n{render.progress(r.signed, r.total)}",
+            content=f'{plain(r.city_name)} withdrew from "{plain(r.title)}" '
+            f"{render.when(r.withdrawn_at)}. The reason is kept in /ask history.\n"
+            f"{render.progress(r.signed, r.total)}",
         )
-        await _announce_progress(interaction, r.channel_id, f"{r.city_name} withdrew from", r)
+        await _announce_progress(
+            interaction, r.channel_id, f"{plain(r.city_name)} withdrew from", r
+        )
 
     @app_commands.command(name="signatories")
     @app_commands.describe(ask="The ask")
@@ -678,7 +749,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         async with bot_of(interaction).uow(read_only=True) as uow:
             sig = await asks.signatories(uow, actor_of(interaction), parse_id(ask, "ask"))
         embeds = render.sectioned_embeds(
-            f"Signatories of {sig.title} (version {sig.version})",
+            f"Signatories of {plain(sig.title)} (version {sig.version})",
             _signatory_sections(sig),
             description=render.progress(sig.signed_count, sig.total),
             empty="none",
@@ -702,7 +773,8 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         async with bot_of(interaction).uow() as uow:
             r = await asks.close_ask(uow, actor_of(interaction), parse_id(ask, "ask"))
         await interaction.response.send_message(
-            f'"{r.title}" is closed: no more sign-ons or withdrawals. Reopen it with /ask reopen.',
+            f'"{plain(r.title)}" is closed: no more sign-ons or withdrawals. Reopen it with '
+            "/ask reopen.",
             ephemeral=True,
         )
 
@@ -714,7 +786,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
         async with bot_of(interaction).uow() as uow:
             r = await asks.reopen_ask(uow, actor_of(interaction), parse_id(ask, "ask"))
         await interaction.response.send_message(
-            f'"{r.title}" is open again for sign-ons.', ephemeral=True
+            f'"{plain(r.title)}" is open again for sign-ons.', ephemeral=True
         )
 
     @app_commands.command(name="history")
@@ -731,5 +803,5 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
 
 
 async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(SignConfirmButton, SignCancelButton, ReconfirmButton)
+    bot.add_dynamic_items(SignConfirmButton, SignCancelButton, ReconfirmButton, ReopenEditButton)
     await bot.add_cog(AsksCog())

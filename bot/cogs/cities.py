@@ -12,15 +12,16 @@ from discord.ext import commands
 from bot.cogs import limits, render
 from bot.cogs.common import actor_of, bot_of, city_autocomplete, parse_id
 from bot.services import cities
+from bot.text import plain
 
 
 def _city_line(c: cities.CityInfo) -> str:
-    extra = [c.country]
+    extra = [plain(c.country)]
     if c.region:
-        extra.append(c.region)
+        extra.append(plain(c.region))
     if c.population:
         extra.append(f"pop. {c.population:,}")
-    return f"**{c.name}** — {' · '.join(extra)}"
+    return f"**{plain(c.name)}** — {' · '.join(extra)}"
 
 
 @app_commands.guild_only()
@@ -93,19 +94,19 @@ class CitiesCog(
         async with bot_of(interaction).uow(read_only=True) as uow:
             d = await cities.show_city(uow, actor_of(interaction), parse_id(city, "city"))
         c = d.city
-        details = [f"Country: {c.country}"]
+        details = [f"Country: {plain(c.country)}"]
         if c.region:
-            details.append(f"Region: {c.region}")
+            details.append(f"Region: {plain(c.region)}")
         if c.population:
             details.append(f"Population: {c.population:,}")
         reps = [
             f"{render.user_line(r.user_id)}"
-            + (f" — {r.title}" if r.title else "")
+            + (f" — {plain(r.title)}" if r.title else "")
             + (f" (since {render.day(r.verified_at)})" if r.verified_at else "")
             for r in d.representatives
         ]
         memberships = [
-            f"{m.coalition_name}"
+            plain(m.coalition_name)
             + (" (waiting for approval)" if m.status == "pending" else "")
             + (" (archived)" if m.archived else "")
             for m in d.coalitions
@@ -123,7 +124,10 @@ class CitiesCog(
                 ),
             )
         embeds = render.sectioned_embeds(
-            f"{c.name} ({c.country})", sections, description="\n".join(details), empty="none"
+            f"{plain(c.name)} ({plain(c.country)})",
+            sections,
+            description="\n".join(details),
+            empty="none",
         )
         await render.send_embeds(interaction, embeds)
 
@@ -157,7 +161,7 @@ class CitiesCog(
         user: discord.User,
         title: str | None = None,
     ) -> None:
-        """Confirm someone represents a city (coordinators and server admins)."""
+        """Confirm someone represents a city (its coalitions' coordinators, verifiers, admins)."""
         async with bot_of(interaction).uow() as uow:
             r = await cities.verify_representative(
                 uow,
@@ -179,7 +183,7 @@ class CitiesCog(
     async def city_revoke(
         self, interaction: discord.Interaction, city: str, user: discord.User
     ) -> None:
-        """Stop someone representing a city (coordinators and server admins)."""
+        """Stop someone representing a city (its coalitions' coordinators, verifiers, admins)."""
         async with bot_of(interaction).uow() as uow:
             r = await cities.revoke_representative(
                 uow, actor_of(interaction), city_id=parse_id(city, "city"), user_id=user.id

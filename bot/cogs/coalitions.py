@@ -13,27 +13,150 @@ discord.py re-imports on every load).
 
 from __future__ import annotations
 
+import logging
+import re
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import reminders as reminders_runtime
 from bot.cogs import limits, render
 from bot.cogs.common import (
     actor_of,
     bot_of,
+    call,
     city_autocomplete,
     coalition_autocomplete,
     my_city_autocomplete,
     optional_id,
     parse_id,
+    respond,
 )
+from bot.interactions import guarded
 from bot.services import coalitions
 from bot.services.progress import progress_bar
+from bot.text import plain
+
+log = logging.getLogger("bot.cogs.coalitions")
 
 KIND_CHOICES = [
     app_commands.Choice(name=label.lower().capitalize(), value=slug)
     for slug, label in coalitions.KIND_LABELS.items()
 ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def archive_prompt(p: coalitions.ArchivePlan) -> str:
+    lines = [f"Archive **{p.coalition_name}**? It becomes read-only for good."]
+    if p.open_asks:
+        lines.append(
+            f"- {_count(p.open_asks, 'open ask')} will be closed, as /ask close does "
+            "(webhooks are told)."
+        )
+    if p.upcoming_actions:
+        lines.append(
+            f"- {_count(p.upcoming_actions, 'upcoming action')} will be cancelled, as "
+            "/action cancel does: reminders stop and the cities that answered are told."
+        )
+    if not p.open_asks and not p.upcoming_actions:
+        lines.append("It has no open asks and no upcoming actions.")
+    lines.append("Confirm to archive it, or Cancel to leave it as it is.")
+    return "\n".join(lines)
+
+
+def archived_text(r: coalitions.ArchiveResult) -> str:
+    text = f"{r.coalition_name} is archived and read-only."
+    if r.closed_ask_ids:
+        n = len(r.closed_ask_ids)
+        text += f" {_count(n, 'open ask')} {'was' if n == 1 else 'were'} closed."
+    if r.cancelled_actions:
+        n = len(r.cancelled_actions)
+        answered = sorted({c for a in r.cancelled_actions for c in a.answered_cities})
+        text += f" {_count(n, 'upcoming action')} {'was' if n == 1 else 'were'} cancelled"
+        if answered:
+            text += "; I'm telling the cities that answered: " + ", ".join(answered) + "."
+        else:
+            text += "; no city had answered yet."
+    return text
+
+
+_ARCHIVE_ID = r"(?P<coalition>[0-9]{1,10})"
+
+
+class _ArchiveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """The persistent Confirm/Cancel of /coalition archive; the base matches no custom_id."""
+
+    prefix = ""
+    label = ""
+    style = discord.ButtonStyle.primary
+
+    def __init__(self, coalition_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.label, style=self.style, custom_id=f"{self.prefix}:{coalition_id}"
+            )
+        )
+        self.coalition_id = coalition_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> _ArchiveButton:
+        return cls(int(match["coalition"]))
+
+
+class ArchiveConfirmButton(_ArchiveButton, template=r"archive:confirm:" + _ARCHIVE_ID):
+    prefix, label, style = "archive:confirm", "Confirm", discord.ButtonStyle.danger
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        r = await call(
+            interaction,
+            coalitions.archive_coalition,
+            self.coalition_id,
+            edit=True,
+            now=bot.clock.now(),
+        )
+        try:
+            await respond(interaction, edit=True, content=archived_text(r), view=None)
+        finally:  # the archive is committed: its notices go out whatever became of the reply
+            await _after_archive(bot, r)
+
+
+class ArchiveCancelButton(_ArchiveButton, template=r"archive:cancel:" + _ARCHIVE_ID):
+    prefix, label, style = "archive:cancel", "Cancel", discord.ButtonStyle.secondary
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(
+            content="Not archived. Nothing changed; run /coalition archive again whenever you "
+            "like.",
+            view=None,
+        )
+
+
+async def _after_archive(bot: Any, r: coalitions.ArchiveResult) -> None:
+    """What /action cancel does after its commit, for each action the archive cancelled."""
+    if not r.cancelled_actions:
+        return
+    try:
+        runtime = reminders_runtime.runtime_of(bot)
+    except RuntimeError:  # the actions feature is not loaded: nothing to send or refresh
+        return
+    await runtime.arm_upcoming()
+    for change in r.cancelled_actions:
+        runtime.kick(change.notice_id)  # DMs and the channel notice go out in the background
+    # Imported here: bot.cogs.actions is an extension module, reloaded with its extension.
+    from bot.cogs.actions import _refresh_announcement
+
+    for change in r.cancelled_actions:
+        await _refresh_announcement(bot, change.action)
 
 
 @app_commands.guild_only()
@@ -97,9 +220,9 @@ class CoalitionsCog(
             noun = "city" if c.member_count == 1 else "cities"
             bits = [c.kind_label, f"{c.member_count} member {noun}"]
             if c.region:
-                bits.insert(1, c.region)
+                bits.insert(1, plain(c.region))
             archived = " (archived)" if c.archived else ""
-            lines.append(f"**{c.name}**{archived} — {' · '.join(bits)}")
+            lines.append(f"**{plain(c.name)}**{archived} — {' · '.join(bits)}")
         embeds = limits.paginate_lines(f"Coalitions ({len(found)})", lines, colour=render.COLOUR)
         await render.send_embeds(interaction, embeds)
 
@@ -115,7 +238,7 @@ class CoalitionsCog(
             upcoming = await render.upcoming_actions(uow, actor, d.id)
         details = [f"**Kind:** {d.kind_label}"]
         if d.region:
-            details.append(f"**Region:** {d.region}")
+            details.append(f"**Region:** {plain(d.region)}")
         details.append(f"**Channel:** {f'<#{d.channel_id}>' if d.channel_id else 'none'}")
         details.append(
             "**Joining:** "
@@ -125,9 +248,10 @@ class CoalitionsCog(
             details.append(f"**Archived** {render.when(d.archived_at)} — read-only.")
         if d.description:
             details.append("")
-            details.append(d.description)
+            details.append(plain(d.description))
         asks = [
-            f"**{a.title}** — {a.signed} of {a.total} signed `{progress_bar(a.signed, a.total)}`"
+            f"**{plain(a.title)}** — {a.signed} of {a.total} signed "
+            f"`{progress_bar(a.signed, a.total)}`"
             + (f" — due {discord.utils.format_dt(a.deadline, 'R')}" if a.deadline else "")
             for a in d.open_asks
         ]
@@ -141,15 +265,20 @@ class CoalitionsCog(
             sections.append(
                 (
                     "Waiting for approval",
-                    [f"{p.name} ({p.country}) — asked by <@{p.requested_by}>" for p in d.pending],
+                    [
+                        f"{plain(p.name)} ({plain(p.country)}) — asked by <@{p.requested_by}>"
+                        for p in d.pending
+                    ],
                 )
             )
         embeds = render.sectioned_embeds(
-            d.name, sections, description="\n".join(details), empty="none"
+            plain(d.name), sections, description="\n".join(details), empty="none"
         )
-        member_lines = [f"{m.name} ({m.country}) — since {render.day(m.since)}" for m in d.members]
+        member_lines = [
+            f"{plain(m.name)} ({plain(m.country)}) — since {render.day(m.since)}" for m in d.members
+        ]
         embeds += limits.paginate_lines(
-            f"Member cities of {d.name} ({len(d.members)})",
+            f"Member cities of {plain(d.name)} ({len(d.members)})",
             member_lines or ["No member cities yet. Representatives join with /coalition join."],
             colour=render.COLOUR,
         )
@@ -233,11 +362,15 @@ class CoalitionsCog(
                 city_id=optional_id(city, "city"),
             )
         verb = "was removed from" if r.status == "removed" else "left"
-        await interaction.response.send_message(
-            f"{r.city_name} {verb} {r.coalition_name}. Its earlier sign-ons stay on record but "
-            "no longer count.",
-            ephemeral=True,
-        )
+        text = f"{r.city_name} {verb} {r.coalition_name}."
+        if r.ended_sign_ons:
+            n = r.ended_sign_ons
+            text += (
+                f" Its {_count(n, 'signature')} {'stays' if n == 1 else 'stay'} on record as "
+                f"left and no longer {'counts' if n == 1 else 'count'}; if {r.city_name} "
+                "rejoins, it signs again."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
 
     @coordinators.command(name="add")
     @app_commands.describe(coalition="The coalition", user="The member who will coordinate")
@@ -283,16 +416,19 @@ class CoalitionsCog(
     @app_commands.describe(coalition="The coalition to archive")
     @app_commands.autocomplete(coalition=coalition_autocomplete)
     async def coalition_archive(self, interaction: discord.Interaction, coalition: str) -> None:
-        """Archive a coalition: read-only from now on; its open asks close (coordinators)."""
-        async with bot_of(interaction).uow() as uow:
-            r = await coalitions.archive_coalition(
-                uow, actor_of(interaction), parse_id(coalition, "coalition")
-            )
-        closed = len(r.closed_ask_ids)
-        note = f" {closed} open ask{'s were' if closed != 1 else ' was'} closed." if closed else ""
-        await interaction.response.send_message(
-            f"{r.coalition_name} is archived and read-only.{note}", ephemeral=True
+        """Archive a coalition: open asks close, upcoming actions are cancelled (coordinators)."""
+        bot = bot_of(interaction)
+        plan = await call(
+            interaction,
+            coalitions.archive_plan,
+            parse_id(coalition, "coalition"),
+            read_only=True,
+            now=bot.clock.now(),
         )
+        view = discord.ui.View(timeout=None)
+        view.add_item(ArchiveConfirmButton(plan.coalition_id))
+        view.add_item(ArchiveCancelButton(plan.coalition_id))
+        await respond(interaction, content=archive_prompt(plan), view=view)
 
     @settings.command(name="channel")
     @app_commands.describe(
@@ -341,4 +477,5 @@ class CoalitionsCog(
 
 
 async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(ArchiveConfirmButton, ArchiveCancelButton)
     await bot.add_cog(CoalitionsCog())

@@ -13,7 +13,7 @@ from datetime import UTC, date
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.utils import escape_markdown, format_dt
+from discord.utils import format_dt
 
 from bot.cogs.common import (
     actor_of,
@@ -26,10 +26,18 @@ from bot.cogs.common import (
     parse_id,
     respond,
 )
-from bot.cogs.limits import EMBED_TITLE, FIELD_VALUE, MODAL_TITLE, TEXT_INPUT, truncate
+from bot.cogs.limits import (
+    EMBED_DESCRIPTION,
+    EMBED_TITLE,
+    FIELD_VALUE,
+    MODAL_TITLE,
+    TEXT_INPUT,
+    truncate,
+)
 from bot.interactions import BaseModal
 from bot.letters import ORDER_LABELS
 from bot.services import letters, statements
+from bot.text import plain
 
 ORDER_CHOICES = [
     app_commands.Choice(name=label, value=value) for value, label in ORDER_LABELS.items()
@@ -39,7 +47,7 @@ NAMES_CHARS = 900  # per warning field, so the whole embed stays under 6,000 cha
 
 
 def _quoted(title: str) -> str:
-    return f'"{escape_markdown(title)}"'
+    return f'"{plain(title)}"'
 
 
 def _names(names: list[str]) -> str:
@@ -47,7 +55,7 @@ def _names(names: list[str]) -> str:
     shown: list[str] = []
     used = 0
     for i, name in enumerate(names):
-        piece = escape_markdown(name)
+        piece = plain(name)
         if used + len(piece) + 2 > NAMES_CHARS:
             return ", ".join(shown) + f" … and {len(names) - i} more"
         shown.append(piece)
@@ -99,7 +107,7 @@ class StatementModal(BaseModal):
             signatory_name=self.signatory_name.value,
             signatory_title=self.signatory_title.value,
         )
-        city = escape_markdown(info.city_name)
+        city = plain(info.city_name)
         text = f"Saved {city}'s statement on {_quoted(info.ask_title)} (version {info.version})."
         if info.in_letter:
             text += " It is in the letter."
@@ -227,15 +235,15 @@ class LettersCog(commands.Cog):
                 uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
             )
         embed = discord.Embed(
-            title=truncate(f"{info.city_name} on “{info.ask_title}”", EMBED_TITLE),
-            description=info.body,
+            title=truncate(f"{plain(info.city_name)} on “{plain(info.ask_title)}”", EMBED_TITLE),
+            description=truncate(plain(info.body), EMBED_DESCRIPTION),
             colour=discord.Colour.blue(),
         )
         signed_by = info.signatory_name
         if info.signatory_title:
             signed_by += f", {info.signatory_title}"
         embed.add_field(
-            name="Signed by", value=truncate(escape_markdown(signed_by), FIELD_VALUE), inline=False
+            name="Signed by", value=truncate(plain(signed_by), FIELD_VALUE), inline=False
         )
         embed.add_field(
             name="Version",
@@ -264,7 +272,7 @@ class LettersCog(commands.Cog):
                 uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
             )
         await interaction.response.send_message(
-            f"Withdrew {escape_markdown(result.city_name)}'s statement on "
+            f"Withdrew {plain(result.city_name)}'s statement on "
             f"{_quoted(result.ask_title)}. It is no longer in the letter; earlier versions stay "
             "on record, and you can submit a new one any time with /statement submit.",
             ephemeral=True,
@@ -303,7 +311,7 @@ class LettersCog(commands.Cog):
         file = result.file
         letters.ensure_uploadable(file, self.upload_limit(interaction))
         embed = discord.Embed(
-            title=truncate(f"Letter preview: {file.ask_title}", EMBED_TITLE),
+            title=truncate(f"Letter preview: {plain(file.ask_title)}", EMBED_TITLE),
             description="```md\n" + truncate(file.text, PREVIEW_CHARS) + "\n```",
             colour=discord.Colour.gold(),
         )

@@ -28,6 +28,15 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Shorten the description, the one long part, so the embed stays within the 6,000 total
+    (user text can double when escaped, and some prompts add fields to an ask's embed)."""
+    excess = len(embed) - EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = truncate(embed.description, max(len(embed.description) - excess, 1))
+    return embed
+
+
 def chunk_lines(lines: Iterable[str], limit: int) -> list[str]:
     """Join lines into blocks of at most ``limit`` characters (a long line is truncated)."""
     blocks: list[str] = []

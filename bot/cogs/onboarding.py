@@ -37,10 +37,29 @@ def topic_embed(topic: HelpTopic) -> discord.Embed:
     return embed
 
 
+def _creators(creator_role_id: int | None, anyone: bool) -> str:
+    if anyone:
+        return "everyone"
+    if creator_role_id:
+        return f"server admins and members with <@&{creator_role_id}>"
+    return "server admins only"
+
+
+def _verifiers(verifier_role_id: int | None) -> str:
+    if verifier_role_id:
+        return f"server admins and members with <@&{verifier_role_id}>"
+    return "server admins only"
+
+
 def _setup_lines(p: onboarding.Profile) -> list[str]:
     channel = f"<#{p.announce_channel_id}>" if p.announce_channel_id else "not chosen"
-    creators = f"<@&{p.creator_role_id}> and admins" if p.creator_role_id else "everyone"
-    return [f"Announcement channel: {channel}.", f"Who may create coalitions: {creators}."]
+    return [
+        f"Announcement channel: {channel}.",
+        f"Who may create coalitions: {_creators(p.creator_role_id, p.anyone_creates)} "
+        "(change it with `/setup`).",
+        "Who verifies representatives of cities in no coalition: "
+        f"{_verifiers(p.verifier_role_id)}.",
+    ]
 
 
 def overview_embeds(result: onboarding.Overview) -> list[discord.Embed]:
@@ -90,11 +109,14 @@ def setup_embed(guild: discord.Guild | None, info: SetupInfo) -> discord.Embed:
     embed = discord.Embed(
         title="Set up Coalition Bot",
         description=(
-            "Two choices, then press **Done**.\n"
+            "Three choices, then press **Done**.\n"
             "1. **Announcement channel:** where new coalitions post their news, unless they "
             "choose their own channel.\n"
-            "2. **Who may create coalitions:** everyone, or only members with a role you pick "
-            "(server admins always can)."
+            "2. **Who may create coalitions:** server admins always can; add members with a "
+            "role you pick (e.g. your coordinators), or let everyone. Whoever creates a "
+            "coalition coordinates it and verifies representatives of its cities.\n"
+            "3. **Who verifies representatives** of cities in no coalition yet: server admins, "
+            "and members with a role you pick. Nobody but an admin can verify themselves."
         ),
         colour=render.COLOUR,
     )
@@ -105,11 +127,21 @@ def setup_embed(guild: discord.Guild | None, info: SetupInfo) -> discord.Embed:
         name = "My permissions there" if ok else "⚠️ Missing permissions"
         embed.add_field(name=name, value=limits.truncate(report, limits.FIELD_VALUE), inline=False)
     creators = (
-        f"Members with <@&{info.creator_role_id}>, and server admins."
+        "Everyone."
+        if info.anyone_creates
+        else f"Members with <@&{info.creator_role_id}>, and server admins."
         if info.creator_role_id
-        else "Everyone."
+        else "Server admins only (pick a role to add its members)."
     )
     embed.add_field(name="Who may create coalitions", value=creators, inline=False)
+    verifiers = (
+        f"Members with <@&{info.verifier_role_id}>, and server admins."
+        if info.verifier_role_id
+        else "Server admins only."
+    )
+    embed.add_field(
+        name="Who verifies representatives of cities in no coalition", value=verifiers, inline=False
+    )
     return embed
 
 
@@ -122,12 +154,19 @@ def setup_summary(info: SetupInfo) -> str:
     else:
         where = "No announcement channel is set: each coalition chooses its own."
     who = (
-        f"Only members with <@&{info.creator_role_id}> (and server admins) can create coalitions."
+        "Everyone can create coalitions."
+        if info.anyone_creates
+        else f"Only members with <@&{info.creator_role_id}> (and server admins) can create "
+        "coalitions."
         if info.creator_role_id
-        else "Everyone can create coalitions."
+        else "Only server admins can create coalitions."
+    )
+    verifiers = (
+        "Representatives of cities in no coalition are verified by "
+        f"{_verifiers(info.verifier_role_id)}."
     )
     return (
-        f"Setup saved. {where} {who}\n"
+        f"Setup saved. {where} {who} {verifiers}\n"
         "Next: add cities with `/city add`, and ask everyone to run `/help`. "
         "Run `/setup` again any time to change this."
     )
@@ -161,27 +200,58 @@ class SetupView(BaseView):
 
     @discord.ui.select(
         cls=discord.ui.RoleSelect,
-        placeholder="2. Only members with this role may create coalitions",
+        placeholder="2. Members with this role may create coalitions",
         row=1,
     )
     async def pick_role(
         self, interaction: discord.Interaction, select: discord.ui.RoleSelect[SetupView]
     ) -> None:
-        role = select.values[0]
-        role_id = None if role.is_default() else role.id  # @everyone means everyone
+        # @everyone's id is the server's: the service reads it as "everyone".
         async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_creator_role(uow, actor_of(interaction), role_id)
+            info = await onboarding.set_creator_role(
+                uow, actor_of(interaction), select.values[0].id
+            )
         await self._show(interaction, info)
 
-    @discord.ui.button(label="2. Everyone may create coalitions", row=2)
+    @discord.ui.select(
+        cls=discord.ui.RoleSelect,
+        placeholder="3. Members with this role may verify representatives",
+        row=2,
+    )
+    async def pick_verifier_role(
+        self, interaction: discord.Interaction, select: discord.ui.RoleSelect[SetupView]
+    ) -> None:
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.set_verifier_role(
+                uow, actor_of(interaction), select.values[0].id
+            )
+        await self._show(interaction, info)
+
+    @discord.ui.button(label="2. Everyone may create coalitions", row=3)
     async def everyone(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
         async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_creator_role(uow, actor_of(interaction), None)
+            info = await onboarding.set_anyone_creates(uow, actor_of(interaction), True)
         await self._show(interaction, info)
 
-    @discord.ui.button(label="Done", style=discord.ButtonStyle.success, row=2)
+    @discord.ui.button(label="2. Only admins and the role", row=3)
+    async def admins_create(
+        self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
+    ) -> None:
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.set_anyone_creates(uow, actor_of(interaction), False)
+        await self._show(interaction, info)
+
+    @discord.ui.button(label="3. Only admins verify", row=3)
+    async def admins_verify(
+        self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
+    ) -> None:
+        async with bot_of(interaction).uow() as uow:
+            info = await onboarding.set_verifier_role(uow, actor_of(interaction), None)
+        await self._show(interaction, info)
+
+    @discord.ui.button(label="Done", style=discord.ButtonStyle.success, row=3)
     async def done(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
@@ -264,7 +334,7 @@ class OnboardingCog(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def setup(self, interaction: discord.Interaction) -> None:
-        """Server admins: choose the announcement channel and who may create coalitions."""
+        """Server admins: announcement channel, who creates coalitions, who verifies."""
         async with bot_of(interaction).uow(read_only=True) as uow:
             info = await onboarding.get_setup(uow, actor_of(interaction))
         await interaction.response.send_message(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import discord
 from discord.utils import format_dt
@@ -15,6 +16,10 @@ from bot.cogs.common import bot_of
 from bot.db.uow import UnitOfWork
 from bot.services.common import Actor
 from bot.services.progress import progress_bar, progress_sentence
+from bot.text import plain
+
+if TYPE_CHECKING:
+    from bot.services.asks import LeftInfo
 
 log = logging.getLogger("bot.cogs.render")
 
@@ -151,6 +156,17 @@ async def tell_if_failed(interaction: discord.Interaction, problem: str | None) 
 
 def user_line(user_id: int) -> str:
     return f"<@{user_id}>"
+
+
+def left_line(left: LeftInfo) -> str:
+    """A signature that stopped counting when its city left the coalition."""
+    line = (
+        f"**{plain(left.city_name)}** ({plain(left.country)}) — signed {day(left.signed_at)} by "
+        f"{user_line(left.signed_by)}; left {day(left.left_at)}"
+    )
+    if left.member:
+        line += " — back in the coalition, not counted until it signs again"
+    return line
 
 
 # --- hooks other features fill in ---

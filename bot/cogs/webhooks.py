@@ -20,6 +20,7 @@ from bot.cogs.limits import FIELD_VALUE, truncate
 from bot.errors import NotFound
 from bot.services import webhooks as svc
 from bot.services.lookups import parse_choice_id
+from bot.text import plain
 from bot.webhooks.runtime import WebhookRuntime
 from bot.webhooks.sender import AttemptResult
 
@@ -128,17 +129,23 @@ class WebhooksCog(commands.Cog):
         actor = actor_of(interaction)
         coalition_id = parse_id(coalition, "coalition")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.bot.uow() as uow:
-            created = await svc.add_webhook(
+        allow_private = self.bot.settings.webhooks_allow_private
+        # Who may add first (read-only), then DNS outside any transaction, then the write.
+        async with self.bot.uow(read_only=True) as uow:
+            draft = await svc.prepare_webhook(
                 uow,
                 actor,
                 coalition_id=coalition_id,
                 url=url,
                 events=events,
                 secret=secret,
-                allow_private=self.bot.settings.webhooks_allow_private,
-                resolver=self.runtime.resolver,
+                allow_private=allow_private,
             )
+        draft = await svc.check_webhook_host(
+            draft, allow_private=allow_private, resolver=self.runtime.resolver
+        )
+        async with self.bot.uow() as uow:
+            created = await svc.save_webhook(uow, actor, draft)
         lines = [
             f"Webhook #{created.id} added to **{created.coalition_name}**: I will POST "
             f"{', '.join(f'`{e}`' for e in created.events)} to {created.host}.",
@@ -294,10 +301,11 @@ class WebhooksCog(commands.Cog):
 
 def notice_text(notice: svc.FailureNotice) -> str:
     head = (
-        f"⚠️ Webhook #{notice.webhook_id} of **{notice.coalition_name}** ({notice.host}) did "
+        f"⚠️ Webhook #{notice.webhook_id} of **{plain(notice.coalition_name)}** "
+        f"({plain(notice.host)}) did "
         f"not receive a `{notice.event_type}` event after {notice.attempts} "
         f"attempt{'s' if notice.attempts != 1 else ''}: "
-        f"{notice.error}."
+        f"{plain(notice.error)}."
     )
     if notice.paused:
         tail = (

@@ -3,6 +3,10 @@
 A row is claimable when it is ``pending`` and due, or ``sending`` with an expired lease (its
 process died mid-send). The claim is one conditional UPDATE; only the process whose UPDATE
 changed the row goes on to send. Reminders and webhook deliveries both use this.
+
+A claimed row is sent only while its lease holds: right before each send the sender renews
+the lease (``renew``), and sends nothing when that fails. A batch slower than the lease thus
+never sends a row that another process has claimed meanwhile.
 """
 
 from __future__ import annotations
@@ -91,3 +95,38 @@ async def claim_due(
         .execution_options(synchronize_session=False)
     )
     return sorted(result.scalars().all())
+
+
+async def renew(
+    session: AsyncSession,
+    model: Any,
+    row_id: int,
+    *,
+    now: datetime,
+    lease: timedelta,
+    owner: str | None = None,
+    held_until: datetime | None = None,
+) -> datetime | None:
+    """Extend a lease this process still holds, right before it sends; the new expiry, or
+    None when the row is no longer ours to send.
+
+    Held means: still ``sending``, the lease not run out (once it has, the row is back in the
+    pool and another process may have claimed it, or may claim it any moment), and still
+    claimed by ``owner`` (reminders) or still carrying the expiry this process set
+    (``held_until``, the fencing token of webhook deliveries). The check and the extension
+    are one conditional UPDATE, so a concurrent claim either sees the extended lease or has
+    already made this UPDATE match nothing.
+    """
+    conditions = [model.id == row_id, model.status == "sending", model.lease_until > now]
+    if owner is not None:
+        conditions.append(model.claimed_by == owner)
+    if held_until is not None:
+        conditions.append(model.lease_until == held_until)
+    until = now + lease
+    result = await session.execute(
+        update(model)
+        .where(*conditions)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return until if (result.rowcount or 0) == 1 else None  # type: ignore[attr-defined]

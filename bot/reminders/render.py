@@ -16,6 +16,7 @@ from bot.services.reminders import (
     Plan,
     describe_offset,
 )
+from bot.text import plain
 
 
 def when(value: datetime) -> str:
@@ -25,7 +26,7 @@ def when(value: datetime) -> str:
 def names(items: Sequence[str], *, limit: int = 30, empty: str = "none") -> str:
     if not items:
         return empty
-    shown = ", ".join(items[:limit])
+    shown = ", ".join(plain(item) for item in items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
@@ -37,10 +38,11 @@ def channel_text(plan: Plan) -> str:
     c = plan.content
     if isinstance(c, ActionContent):
         lines = [
-            f"⏰ **Reminder: {c.title}** ({c.kind_label}) starts {when(c.starts_at)}{_late(plan)}",
+            f"⏰ **Reminder: {plain(c.title)}** ({c.kind_label}) starts "
+            f"{when(c.starts_at)}{_late(plan)}",
         ]
         if c.location:
-            lines.append(f"Where: {c.location}")
+            lines.append(f"Where: {plain(c.location)}")
         lines.append(
             f"Going: {len(c.going)} · Maybe: {len(c.maybe)} · Not going: {len(c.not_going)} · "
             f"No answer yet: {len(c.no_answer)}"
@@ -57,12 +59,15 @@ def channel_text(plan: Plan) -> str:
 
 def change_text(plan: Plan, c: ChangeContent) -> str:
     if c.change == "cancelled":
-        text = f"❌ **{c.title}** ({plan.coalition_name}), planned for {when(c.starts_at)}, "
+        title, coalition = plain(c.title), plain(plan.coalition_name)
+        text = f"❌ **{title}** ({coalition}), planned for {when(c.starts_at)}, "
         text += "has been **cancelled**."
         if c.reason:
-            text += f"\nReason: {c.reason}"
+            text += f"\nReason: {plain(c.reason)}"
     else:
-        text = f"🔁 **{c.title}** ({plan.coalition_name}) has been **rescheduled** to "
+        text = (
+            f"🔁 **{plain(c.title)}** ({plain(plan.coalition_name)}) has been **rescheduled** to "
+        )
         text += when(c.starts_at)
         if c.old_starts_at:
             text += f" (was {format_dt(c.old_starts_at, 'F')})"
@@ -74,7 +79,7 @@ def dm_text(plan: Plan) -> str:
     c = plan.content
     if isinstance(c, ActionContent):
         lines = [
-            f"⏰ **{c.title}** ({plan.coalition_name}) starts {when(c.starts_at)} — "
+            f"⏰ **{plain(c.title)}** ({plain(plan.coalition_name)}) starts {when(c.starts_at)} — "
             f"{describe_offset(c.offset_label)} to go.{_late(plan)}",
             f"**Going ({len(c.going)}):** {names(c.going)}",
             f"**Maybe ({len(c.maybe)}):** {names(c.maybe)}",
@@ -84,7 +89,8 @@ def dm_text(plan: Plan) -> str:
         return truncate("\n".join(lines), CONTENT)
     if isinstance(c, AskDeadlineContent):
         lines = [
-            f"📅 The ask **{c.title}** ({plan.coalition_name}) closes {when(c.deadline)} — "
+            f"📅 The ask **{plain(c.title)}** ({plain(plan.coalition_name)}) closes "
+            f"{when(c.deadline)} — "
             f"{describe_offset(c.offset_label)} left.{_late(plan)}",
             f"Signed: {c.signed} of {c.total} member cities.",
             f"**Not signed yet ({len(c.missing)}):** {names(c.missing)}",
@@ -98,13 +104,13 @@ def dm_text(plan: Plan) -> str:
 
 
 def digest_text(plan: Plan, c: DigestContent) -> str:
-    lines = [f"📰 **Weekly digest — {c.coalition_name}**{_late(plan)}", ""]
+    lines = [f"📰 **Weekly digest — {plain(c.coalition_name)}**{_late(plan)}", ""]
     lines.append("**Asks closing within 14 days**")
     if not c.asks:
         lines.append("none")
     for a in c.asks:
         lines.append(
-            f"• {a.title} — closes {format_dt(a.deadline, 'R')}; still missing "
+            f"• {plain(a.title)} — closes {format_dt(a.deadline, 'R')}; still missing "
             f"({len(a.missing)} of {a.total}): {names(a.missing, limit=15)}"
         )
     lines += ["", "**Actions within 14 days**"]
@@ -112,7 +118,7 @@ def digest_text(plan: Plan, c: DigestContent) -> str:
         lines.append("none")
     for x in c.actions:
         lines.append(
-            f"• {x.title} — {format_dt(x.starts_at, 'F')}; going {x.going}/{x.total}; "
+            f"• {plain(x.title)} — {format_dt(x.starts_at, 'F')}; going {x.going}/{x.total}; "
             f"no answer: {names(x.no_answer, limit=15)}"
         )
     lines += ["", f"**Since {format_dt(c.since, 'D')}**"]

@@ -2,13 +2,16 @@
 
 Flow for one reminder (see ARCHITECTURE.md, "Reminders that fire exactly once"):
 
-1. Claim the row with one conditional UPDATE (bot.db.leases): only one process wins.
+1. Claim the row with one conditional UPDATE (bot.db.leases): only one process wins. Rows
+   are claimed in batches, so a row may wait while the ones before it are sent.
 2. Plan it (bot.services.reminders.plan_reminder): re-read the action/ask/digest; a stale,
    cancelled or already-begun one is marked and nothing is sent.
 3. Send the channel post and each DM. Each message carries a nonce derived from the reminder
    id and recipient (Discord drops a repeat with ``enforce_nonce``), and each recipient
-   reached is recorded at once (a retry after a crash skips them). Recording also renews the
-   lease, and fails when another process took the reminder over: then we stop.
+   reached is recorded at once (a retry after a crash skips them). Before each message the
+   lease is renewed (bot.db.leases.renew); when that fails (the lease ran out while earlier
+   rows of the batch were sent, and the row is back in the pool or another process's) we
+   stop without sending. Recording also checks the reminder is still ours.
 4. Mark it sent (late when it went out well after its due time).
 
 A DM refused by Discord becomes a mention in the coalition channel, recorded and never
@@ -32,7 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.clock import Clock
-from bot.db.leases import claim_due, claim_one
+from bot.db.leases import claim_due, claim_one, renew
 from bot.db.models import Reminder
 from bot.db.uow import UnitOfWorkFactory
 from bot.reminders import render
@@ -248,6 +251,8 @@ class ReminderRuntime:
             return Outcome(reminder_id, plan.status, detail=plan.reason)
 
         if plan.channel_id is not None and "channel" not in plan.done:
+            if not await self._hold(reminder_id):
+                return Outcome(reminder_id, "lost")
             try:
                 await self.sender.post(
                     plan.channel_id,
@@ -267,13 +272,18 @@ class ReminderRuntime:
             if f"dm:{user_id}" in plan.done:
                 continue
             channel_id = None
+            if not await self._hold(reminder_id):
+                return Outcome(reminder_id, "lost")
             try:
                 await self.sender.dm(
                     user_id, render.dm_text(plan), nonce=nonce_for(reminder_id, f"dm:{user_id}")
                 )
                 outcome = "dm"
             except DMRefused:
-                outcome, channel_id = await self._fallback(plan, user_id)
+                fallback = await self._fallback(plan, user_id)
+                if fallback is None:
+                    return Outcome(reminder_id, "lost")
+                outcome, channel_id = fallback
             except Undeliverable as exc:
                 log.warning("reminder %s: DM to %s impossible: %s", reminder_id, user_id, exc)
                 outcome = "dm_failed"
@@ -295,8 +305,9 @@ class ReminderRuntime:
             log.info("reminder %s sent late (was due %s)", reminder_id, plan.due_at.isoformat())
         return Outcome(reminder_id, "sent", late=plan.late)
 
-    async def _fallback(self, plan: service.Plan, user_id: int) -> tuple[str, int | None]:
-        """A refused DM: mention that person in the coalition channel instead (once)."""
+    async def _fallback(self, plan: service.Plan, user_id: int) -> tuple[str, int | None] | None:
+        """A refused DM: mention that person in the coalition channel instead (once).
+        None when the reminder is no longer ours to send."""
         if plan.fallback_channel_id is None:
             log.info(
                 "reminder %s: DM to %s refused and no channel to fall back to",
@@ -304,6 +315,8 @@ class ReminderRuntime:
                 user_id,
             )
             return "dm_refused", None
+        if not await self._hold(plan.reminder_id):
+            return None
         try:
             await self.sender.post(
                 plan.fallback_channel_id,
@@ -317,6 +330,24 @@ class ReminderRuntime:
             )
             return "dm_refused", None
         return "dm_refused_fallback", plan.fallback_channel_id
+
+    async def _hold(self, reminder_id: int) -> bool:
+        """Renew the lease right before a send; False (send nothing) once it is not ours."""
+        async with self.uow() as uow:
+            until = await renew(
+                uow.session,
+                Reminder,
+                reminder_id,
+                now=self.clock.now(),
+                lease=self.lease,
+                owner=self.owner,
+            )
+        if until is None:
+            log.warning(
+                "reminder %s: lease ran out or was taken over before sending; not sending",
+                reminder_id,
+            )
+        return until is not None
 
     async def _record(
         self,

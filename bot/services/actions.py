@@ -588,10 +588,16 @@ async def rsvp(
     note: str | None = None,
     via_button: bool = False,
 ) -> RsvpResult:
-    """/action rsvp and the RSVP buttons: one answer per city; a new answer supersedes."""
+    """/action rsvp and the RSVP buttons: one answer per city; a new answer supersedes.
+
+    Answers to one action take turns (the action row is locked on PostgreSQL; SQLite
+    serialises writers anyway): two representatives of a city answering at the same moment
+    are both recorded, the later one replacing the earlier and saying so ("Before: ..."),
+    instead of the later one failing on the city's one current answer.
+    """
     slug = response_slug(response)
     note_ = clean_text(note, field="note", max_len=NOTE_LEN, required=False)
-    action, coalition = await _get_action(uow, actor, action_id)
+    action, coalition = await _get_action(uow, actor, action_id, lock=True)
     if action.status == "cancelled":
         raise Conflict(f'"{action.title}" was cancelled, so it takes no more answers.')
     if action.starts_at <= now:

@@ -80,6 +80,63 @@ class AskClosed(Conflict):
         )
 
 
+class AlreadyWithdrawn(Conflict):
+    """The city's latest sign-on is already withdrawn (maybe a moment ago, by someone else)."""
+
+    def __init__(self, city_name: str, title: str, withdrawn_at: datetime, verb: str) -> None:
+        super().__init__(
+            f'{city_name} already withdrew from "{title}" on {format_utc(withdrawn_at)}, so '
+            f"there is nothing to {verb}. If your city changes its mind, sign it again with "
+            "/ask sign."
+        )
+        self.city_name = city_name
+        self.withdrawn_at = withdrawn_at
+
+
+class AlreadyConfirmed(Conflict):
+    """The city already stands behind the current version (maybe a moment ago)."""
+
+    def __init__(self, city_name: str, title: str, version: int, confirmed_at: datetime) -> None:
+        super().__init__(
+            f'{city_name} already confirmed version {version} of "{title}" on '
+            f"{format_utc(confirmed_at)}. Nothing more to do."
+        )
+        self.city_name = city_name
+        self.version = version
+        self.confirmed_at = confirmed_at
+
+
+class AskEditedMeanwhile(Conflict):
+    """An edit submitted from a form opened on an older version: nothing is saved.
+
+    ``diff`` shows what the other edit(s) changed, from the version the form was opened on to
+    the current one; the cog offers to reopen the form on the current text."""
+
+    def __init__(
+        self,
+        *,
+        ask_id: int,
+        title: str,
+        opened_version: int,
+        current_version: int,
+        edited_by: int,
+        edited_at: datetime,
+        diff: str,
+    ) -> None:
+        super().__init__(
+            f'"{title}" was edited after you opened this form (version {opened_version} → '
+            f"{current_version}), so nothing was saved: your form would have overwritten that "
+            "edit. Reopen the form on the new text and make your changes again."
+        )
+        self.ask_id = ask_id
+        self.title = title
+        self.opened_version = opened_version
+        self.current_version = current_version
+        self.edited_by = edited_by
+        self.edited_at = edited_at
+        self.diff = diff
+
+
 # --- returned values ---
 
 
@@ -137,6 +194,21 @@ class WithdrawnInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftInfo:
+    """A signature that stopped counting because its city left (or was removed from) the
+    coalition. Rejoining does not revive it: the city signs again."""
+
+    city_id: int
+    city_name: str
+    country: str
+    signed_by: int
+    signed_at: datetime
+    left_at: datetime
+    ended_by: int  # who took the city out (its representative, a coordinator or an admin)
+    member: bool  # back in the coalition, but not counted until it signs again
+
+
+@dataclass(frozen=True, slots=True)
 class MissingCity:
     city_id: int
     city_name: str
@@ -145,7 +217,9 @@ class MissingCity:
 
 @dataclass(frozen=True, slots=True)
 class Signatories:
-    """Every active member city appears in exactly one of the four lists."""
+    """Every active member city appears in exactly one of the lists signed,
+    needs_reconfirmation, withdrawn, missing, or (when it left and came back) left; ``left``
+    also shows the cities no longer in the coalition whose signature ended when they left."""
 
     ask_id: int
     title: str
@@ -155,6 +229,7 @@ class Signatories:
     withdrawn: list[WithdrawnInfo]  # latest sign-on withdrawn, not signed again
     missing: list[MissingCity]  # never signed, by name
     total: int
+    left: list[LeftInfo] = field(default_factory=list)  # latest sign-on ended by leaving
 
     @property
     def signed_count(self) -> int:
@@ -266,7 +341,8 @@ class AskStatusResult:
 @dataclass(frozen=True, slots=True)
 class AskEventInfo:
     id: int
-    kind: str  # created | edited | signed | reconfirmed | withdrawn | closed | reopened
+    # created | edited | signed | reconfirmed | withdrawn | left | closed | reopened
+    kind: str
     user_id: int
     at: datetime
     version: int | None
@@ -318,12 +394,35 @@ async def _progress(uow: UnitOfWork, ask: Ask) -> tuple[int, int]:
     return signed, await active_member_count(uow.session, ask.coalition_id)
 
 
-async def _current_sign_on(uow: UnitOfWork, ask_id: int, city_id: int) -> SignOn | None:
-    return await uow.session.scalar(
-        select(SignOn).where(
-            SignOn.ask_id == ask_id, SignOn.city_id == city_id, SignOn.withdrawn_at.is_(None)
-        )
+async def _current_sign_on(
+    uow: UnitOfWork, ask_id: int, city_id: int, *, lock: bool = False
+) -> SignOn | None:
+    """``lock=True`` before changing it: on PostgreSQL a second writer waits here for the first
+    to commit, then sees the row as it left it (no longer current once withdrawn, already
+    re-confirmed), so two people acting at once for one city never both win. SQLite already
+    runs writers one after the other."""
+    query = select(SignOn).where(
+        SignOn.ask_id == ask_id, SignOn.city_id == city_id, SignOn.withdrawn_at.is_(None)
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return await uow.session.scalar(query)
+
+
+async def _already_withdrawn(
+    uow: UnitOfWork, ask_id: int, city: City, title: str, verb: str
+) -> AlreadyWithdrawn | None:
+    """When the city has no current sign-on: the refusal to give if its latest one was
+    withdrawn (not ended by leaving the coalition), perhaps a moment ago by someone else."""
+    last = await uow.session.scalar(
+        select(SignOn)
+        .where(SignOn.ask_id == ask_id, SignOn.city_id == city.id, SignOn.withdrawn_at.is_not(None))
+        .order_by(SignOn.withdrawn_at.desc(), SignOn.id.desc())
+        .limit(1)
+    )
+    if last is None or last.withdrawn_at is None or last.end_kind == "left":
+        return None
+    return AlreadyWithdrawn(city.name, title, last.withdrawn_at, verb)
 
 
 def _event(ask: Ask, kind: str, actor: Actor, now: datetime, **kw: object) -> AskEvent:
@@ -449,25 +548,50 @@ async def _signatories(uow: UnitOfWork, ask: Ask, version: AskVersion) -> Signat
         for m, city in await current_memberships(session, ask.coalition_id)
         if m.status == "active"
     ]
+    # The city's name comes along for the cities no longer in the coalition ("left").
     sign_ons = (
-        await session.scalars(
-            select(SignOn).where(SignOn.ask_id == ask.id).order_by(SignOn.signed_at, SignOn.id)
+        await session.execute(
+            select(SignOn, City.name, City.country)
+            .join(City, City.id == SignOn.city_id)
+            .where(SignOn.ask_id == ask.id)
+            .order_by(SignOn.signed_at, SignOn.id)
         )
     ).all()
     current: dict[int, SignOn] = {}
-    last_withdrawn: dict[int, SignOn] = {}
-    for s in sign_ons:
+    last_ended: dict[int, tuple[SignOn, str, str]] = {}
+    for s, name, country in sign_ons:
         if s.withdrawn_at is None:
             current[s.city_id] = s
         else:
-            last_withdrawn[s.city_id] = s  # later rows overwrite earlier ones
+            last_ended[s.city_id] = (s, name, country)  # later rows overwrite earlier ones
     signed: list[SignatoryInfo] = []
     stale: list[SignatoryInfo] = []
     withdrawn: list[WithdrawnInfo] = []
     missing: list[MissingCity] = []
+    left: list[LeftInfo] = []
+
+    def left_info(s: SignOn, name: str, country: str, member: bool) -> LeftInfo:
+        return LeftInfo(
+            city_id=s.city_id,
+            city_name=name,
+            country=country,
+            signed_by=s.user_id,
+            signed_at=s.signed_at,
+            left_at=s.withdrawn_at,  # type: ignore[arg-type]
+            ended_by=s.withdrawn_by or s.user_id,
+            member=member,
+        )
+
+    member_ids = {city.id for city in members}
+    for city_id, (s, name, country) in last_ended.items():
+        if city_id not in member_ids and city_id not in current and s.end_kind == "left":
+            left.append(left_info(s, name, country, member=False))
     for city in members:
         s = current.get(city.id)
-        if s is not None:
+        ended = last_ended.get(city.id)
+        if s is None and ended is not None and ended[0].end_kind == "left":
+            left.append(left_info(*ended, member=True))
+        elif s is not None:
             info = SignatoryInfo(
                 city_id=city.id,
                 city_name=city.name,
@@ -482,7 +606,8 @@ async def _signatories(uow: UnitOfWork, ask: Ask, version: AskVersion) -> Signat
                 note=s.note,
             )
             (signed if s.confirmed_version >= ask.current_version else stale).append(info)
-        elif (w := last_withdrawn.get(city.id)) is not None:
+        elif ended is not None:
+            w = ended[0]
             withdrawn.append(
                 WithdrawnInfo(
                     city_id=city.id,
@@ -499,6 +624,7 @@ async def _signatories(uow: UnitOfWork, ask: Ask, version: AskVersion) -> Signat
     signed.sort(key=lambda i: (i.signed_at, i.city_id))
     stale.sort(key=lambda i: (i.signed_at, i.city_id))
     withdrawn.sort(key=lambda i: (i.withdrawn_at, i.city_id))
+    left.sort(key=lambda i: (i.left_at, i.city_id))
     return Signatories(
         ask_id=ask.id,
         title=version.title,
@@ -508,6 +634,7 @@ async def _signatories(uow: UnitOfWork, ask: Ask, version: AskVersion) -> Signat
         withdrawn=withdrawn,
         missing=missing,
         total=len(members),
+        left=left,
     )
 
 
@@ -594,7 +721,7 @@ async def confirm_sign(
     if version != ask.current_version:
         raise AskChanged(ask.current_version)
     now = utcnow()
-    existing = await _current_sign_on(uow, ask.id, city.id)
+    existing = await _current_sign_on(uow, ask.id, city.id, lock=True)
     if existing is not None:
         if existing.confirmed_version >= ask.current_version:
             raise AlreadySigned(city.name, existing.signed_at)
@@ -714,17 +841,16 @@ async def reconfirm(
     await require_active_member(session, coalition, city)
     if version != ask.current_version:
         raise AskChanged(ask.current_version)
-    existing = await _current_sign_on(uow, ask.id, city.id)
+    existing = await _current_sign_on(uow, ask.id, city.id, lock=True)
     if existing is None:
+        if already := await _already_withdrawn(uow, ask.id, city, ver.title, "re-confirm"):
+            raise already
         raise NotFound(
             f'{city.name} has not signed "{ver.title}", so there is nothing to re-confirm. '
             "Use /ask sign to sign it."
         )
     if existing.confirmed_version >= ask.current_version:
-        raise Conflict(
-            f'{city.name} already confirmed version {ask.current_version} of "{ver.title}" '
-            f"on {format_utc(existing.confirmed_at)}."
-        )
+        raise AlreadyConfirmed(city.name, ver.title, ask.current_version, existing.confirmed_at)
     return await _reconfirm(uow, actor, ask, coalition, ver, city, existing, utcnow())
 
 
@@ -744,8 +870,11 @@ async def withdraw(
     acting = await acting_city(session, actor, city_id, coalition_name=coalition.name)
     city = acting.city
     await require_active_member(session, coalition, city)
-    existing = await _current_sign_on(uow, ask.id, city.id)
+    # Locked: of two withdrawals at once, the second finds no current sign-on left.
+    existing = await _current_sign_on(uow, ask.id, city.id, lock=True)
     if existing is None:
+        if already := await _already_withdrawn(uow, ask.id, city, ver.title, "withdraw"):
+            raise already
         raise NotFound(
             f'{city.name} has not signed "{ver.title}", so there is nothing to withdraw.'
         )
@@ -753,6 +882,7 @@ async def withdraw(
     existing.withdrawn_at = now
     existing.withdrawn_by = actor.user_id
     existing.withdraw_reason = reason
+    existing.end_kind = "withdrawn"
     session.add(
         _event(
             ask,
@@ -775,6 +905,7 @@ async def withdraw(
             "user_id": str(actor.user_id),
             "withdrawn_at": now,
             "reason": reason,
+            "end_kind": "withdrawn",
         },
     )
     signed, total = await _progress(uow, ask)
@@ -827,6 +958,7 @@ async def edit_ask(
     deadline_text: str | None = None,
     tz_name: str | None = None,
     clear_deadline: bool = False,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> EditResult:
     """/ask edit: coordinators. ``None`` leaves a field unchanged.
@@ -834,6 +966,10 @@ async def edit_ask(
     A new title, target or text makes version n+1: every current signature then needs
     re-confirmation, and ``to_notify`` lists whom to DM. A deadline-only change makes no new
     version (the signed text did not change).
+
+    ``expected_version`` is the version the edit form was opened on: if the ask has moved on
+    since, nothing is saved and AskEditedMeanwhile shows the other edit. The ask row is locked,
+    so of two edits submitted from one version exactly one is saved.
     """
     now = now or utcnow()
     new_title = _clean_title(title) if title is not None else None
@@ -846,6 +982,8 @@ async def edit_ask(
     await require_coalition_manager(session, actor, coalition, "edit asks")
     if ask.status != "open":
         raise Conflict(f'"{ver.title}" is closed; reopen it (/ask reopen) before editing.')
+    if expected_version is not None and expected_version != ask.current_version:
+        raise await _edited_meanwhile(uow, ask, ver, expected_version)
 
     final_title = new_title if new_title is not None else ver.title
     final_target = new_target if new_target is not None else ver.target
@@ -921,6 +1059,29 @@ async def edit_ask(
     )
 
 
+async def _edited_meanwhile(
+    uow: UnitOfWork, ask: Ask, current: AskVersion, opened_version: int
+) -> AskEditedMeanwhile:
+    opened = await uow.session.scalar(
+        select(AskVersion).where(AskVersion.ask_id == ask.id, AskVersion.version == opened_version)
+    )
+    old = _document(opened.title, opened.target, opened.body) if opened is not None else []
+    return AskEditedMeanwhile(
+        ask_id=ask.id,
+        title=current.title,
+        opened_version=opened_version,
+        current_version=ask.current_version,
+        edited_by=current.created_by,
+        edited_at=current.created_at,
+        diff=text_diff(
+            old,
+            _document(current.title, current.target, current.body),
+            opened_version,
+            ask.current_version,
+        ),
+    )
+
+
 async def _reconfirmation_recipients(uow: UnitOfWork, ask: Ask) -> list[Recipient]:
     """For each current signature of an active member city: the person who last confirmed it,
     if they still represent the city; otherwise every verified representative of the city."""
@@ -959,7 +1120,7 @@ async def _reconfirmation_recipients(uow: UnitOfWork, ask: Ask) -> list[Recipien
 
 
 async def _set_status(
-    uow: UnitOfWork, actor: Actor, ask_id: int, status: str, event: str
+    uow: UnitOfWork, actor: Actor, ask_id: int, status: str, event: str, detail: str | None = None
 ) -> AskStatusResult:
     session = uow.session
     ask, coalition, ver = await get_ask(session, actor, ask_id, lock="update")
@@ -971,7 +1132,7 @@ async def _set_status(
     now = utcnow()
     ask.status = status
     ask.closed_at = now if status == "closed" else None
-    session.add(_event(ask, event, actor, now, version=ask.current_version))
+    session.add(_event(ask, event, actor, now, version=ask.current_version, detail=detail))
     await session.flush()
     if status == "closed":
         await events.emit(
@@ -987,9 +1148,13 @@ async def _set_status(
     return AskStatusResult(ask.id, ver.title, status, now)
 
 
-async def close_ask(uow: UnitOfWork, actor: Actor, ask_id: int) -> AskStatusResult:
-    """/ask close: no more sign-ons, re-confirmations or withdrawals until reopened."""
-    return await _set_status(uow, actor, ask_id, "closed", "closed")
+async def close_ask(
+    uow: UnitOfWork, actor: Actor, ask_id: int, *, detail: str | None = None
+) -> AskStatusResult:
+    """/ask close: no more sign-ons, re-confirmations or withdrawals until reopened.
+
+    ``detail`` says why in the history (archiving the coalition closes its asks this way)."""
+    return await _set_status(uow, actor, ask_id, "closed", "closed", detail)
 
 
 async def reopen_ask(uow: UnitOfWork, actor: Actor, ask_id: int) -> AskStatusResult:

@@ -15,7 +15,11 @@ from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.services.common import Actor, clean_text, fold
 from bot.services.lookups import get_city
-from bot.services.permissions import require_city_manager, require_representative_manager
+from bot.services.permissions import (
+    refuse_self_verification,
+    require_city_manager,
+    require_representative_manager,
+)
 
 # The largest cities have tens of millions; anything above this is a typo (and PostgreSQL's
 # INTEGER stops at 2,147,483,647).
@@ -271,11 +275,13 @@ async def verify_representative(
 ) -> VerifyResult:
     """/city verify: confirm someone speaks for a city (they need not have asked first).
 
+    Who may: see ``require_representative_manager``; never for oneself unless an admin.
     Verifying someone already verified with a new title updates the title.
     """
     title = clean_text(title, field="title", max_len=NAME_LEN, required=False)
     session = uow.session
     city = await get_city(session, actor, city_id)
+    refuse_self_verification(actor, user_id, city)
     await require_representative_manager(session, actor, city, "verify representatives")
     now = utcnow()
     rep = await _current_rep(uow, city.id, user_id)

@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import (
+    Action,
     Ask,
     AskEvent,
     AskVersion,
     City,
     Coalition,
     Coordinator,
-    GuildSettings,
     Membership,
     Representative,
+    SignOn,
 )
 from bot.db.models.core import NAME_LEN
 from bot.db.repositories.progress import current_memberships, signed_counts
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
-from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from bot.errors import Conflict, InvalidInput, NotFound
+from bot.services import actions, asks, events
 from bot.services.common import Actor, clean_text, fold
 from bot.services.lookups import get_city, get_coalition
 from bot.services.permissions import (
     acting_city,
     can_manage_coalition,
     ensure_not_archived,
+    require_coalition_creator,
     require_coalition_manager,
 )
 
@@ -121,6 +124,7 @@ class MembershipResult:
     city_id: int
     city_name: str
     status: str  # "active" | "pending" (join) or the end reason "left" | "removed" | "rejected"
+    ended_sign_ons: int = 0  # leaving: signatures that stopped counting (state "left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +136,24 @@ class CoordinatorResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchivePlan:
+    """What archiving will do, for the Confirm/Cancel prompt."""
+
+    coalition_id: int
+    coalition_name: str
+    open_asks: int  # closed as /ask close would
+    upcoming_actions: int  # cancelled as /action cancel would
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveResult:
     coalition_id: int
     coalition_name: str
     archived_at: datetime
     closed_ask_ids: list[int]  # open asks closed by the archive
+    # One per upcoming action cancelled: its notice id (the reminder runtime sends it) and the
+    # cities that had answered (they are told).
+    cancelled_actions: list[actions.ChangeResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +195,10 @@ async def create_coalition(
     channel_id: int | None = None,
     requires_approval: bool = False,
 ) -> CoalitionSummary:
-    """/coalition create: the creator becomes its first coordinator."""
+    """/coalition create: the creator becomes its first coordinator.
+
+    Who may: admins, the creator role, or everyone, as chosen in /setup (admins only until then).
+    """
     name = clean_text(name, field="coalition name", max_len=NAME_LEN)  # type: ignore[assignment]
     slug = kind_slug(kind)
     description = clean_text(
@@ -186,13 +206,7 @@ async def create_coalition(
     )
     region = clean_text(region, field="region", max_len=NAME_LEN, required=False)
     session = uow.session
-    settings = await session.get(GuildSettings, actor.guild_id)
-    role_id = settings.coalition_creator_role_id if settings else None
-    if role_id is not None and not actor.is_admin and role_id not in actor.role_ids:
-        raise PermissionDenied(
-            "In this server only members with the coalition-creator role (or admins) can "
-            "create coalitions. Ask a server admin to give you the role or create it for you."
-        )
+    settings = await require_coalition_creator(session, actor)
     if channel_id is None and settings is not None:
         # The server's default announcement channel, chosen by an admin in /setup.
         channel_id = settings.announce_channel_id
@@ -420,8 +434,9 @@ async def leave_coalition(
     """/coalition leave: a representative of the city, or a coordinator/admin.
 
     Ends the membership (pending requests too). A representative leaving records "left"; a
-    coordinator or admin taking out a city they do not represent records "removed". Sign-ons
-    stay in the record but no longer count.
+    coordinator or admin taking out a city they do not represent records "removed". Either way
+    the city's live sign-ons of the coalition's asks end in the state "left": kept on record
+    (and in finalised letters), no longer counted, not revived by rejoining.
     """
     session = uow.session
     coalition = await get_coalition(session, actor, coalition_id, lock="update")
@@ -444,11 +459,85 @@ async def leave_coalition(
     m = await _current_membership(uow, coalition.id, city.id)
     if m is None:
         raise NotFound(f"{city.name} is not a member of {coalition.name}.")
-    m.ended_at = utcnow()
+    now = utcnow()
+    # Signers hold a share lock on the ask while they check the membership (PostgreSQL), so
+    # once these locks are ours no sign-on of this city can slip in after the ones ended below.
+    await session.execute(
+        select(Ask.id).where(Ask.coalition_id == coalition.id).order_by(Ask.id).with_for_update()
+    )
+    m.ended_at = now
     m.ended_by = actor.user_id
     m.end_reason = reason
     await session.flush()
-    return MembershipResult(coalition.id, coalition.name, city.id, city.name, reason)
+    ended = await _end_sign_ons(uow, actor, coalition, city, reason, now)
+    return MembershipResult(
+        coalition.id, coalition.name, city.id, city.name, reason, ended_sign_ons=ended
+    )
+
+
+async def _end_sign_ons(
+    uow: UnitOfWork,
+    actor: Actor,
+    coalition: Coalition,
+    city: City,
+    reason: str,
+    now: datetime,
+) -> int:
+    """End the city's live sign-ons of the coalition's asks as "left": each gets a history
+    event, and webhooks hear of it as a ``withdrawal`` with ``end_kind`` "left"."""
+    session = uow.session
+    rows = (
+        await session.execute(
+            select(SignOn, Ask, AskVersion.title)
+            .join(Ask, Ask.id == SignOn.ask_id)
+            .join(
+                AskVersion,
+                and_(AskVersion.ask_id == Ask.id, AskVersion.version == Ask.current_version),
+            )
+            .where(
+                Ask.coalition_id == coalition.id,
+                SignOn.city_id == city.id,
+                SignOn.withdrawn_at.is_(None),
+            )
+            .order_by(Ask.id)
+        )
+    ).all()
+    if reason == "removed":
+        detail = f"{city.name} was removed from {coalition.name}; this signature no longer counts"
+    else:
+        detail = f"{city.name} left {coalition.name}; this signature no longer counts"
+    for sign_on, ask, _title in rows:
+        sign_on.withdrawn_at = now
+        sign_on.withdrawn_by = actor.user_id
+        sign_on.withdraw_reason = detail
+        sign_on.end_kind = "left"
+        session.add(
+            AskEvent(
+                ask_id=ask.id,
+                kind="left",
+                user_id=actor.user_id,
+                city_id=city.id,
+                version=ask.current_version,
+                detail=detail,
+                created_at=now,
+            )
+        )
+    await session.flush()
+    for _sign_on, ask, title in rows:
+        await events.emit(
+            uow,
+            coalition,
+            "withdrawal",
+            {
+                "ask": events.ask_ref(ask, title),
+                "city": events.city_ref(city),
+                "user_id": str(actor.user_id),
+                "withdrawn_at": now,
+                "reason": detail,
+                "end_kind": "left",
+            },
+        )
+    return len(rows)
 
 
 async def _coordinator_ids(uow: UnitOfWork, coalition_id: int) -> list[int]:
@@ -521,36 +610,80 @@ async def remove_coordinator(
     return CoordinatorResult(coalition.id, coalition.name, user_id, remaining)
 
 
-async def archive_coalition(uow: UnitOfWork, actor: Actor, coalition_id: int) -> ArchiveResult:
-    """/coalition archive: read-only from now on. Its open asks are closed (and say why)."""
+ARCHIVED = "coalition archived"
+
+
+async def _to_wind_up(
+    uow: UnitOfWork, coalition: Coalition, now: datetime
+) -> tuple[list[int], list[int]]:
+    """The ids of the coalition's open asks and of its upcoming scheduled actions."""
+    session = uow.session
+    ask_ids = (
+        await session.scalars(
+            select(Ask.id)
+            .where(Ask.coalition_id == coalition.id, Ask.status == "open")
+            .order_by(Ask.id)
+        )
+    ).all()
+    action_ids = (
+        await session.scalars(
+            select(Action.id)
+            .where(
+                Action.coalition_id == coalition.id,
+                Action.status == "scheduled",
+                Action.starts_at > now,
+            )
+            .order_by(Action.starts_at, Action.id)
+        )
+    ).all()
+    return list(ask_ids), list(action_ids)
+
+
+async def archive_plan(
+    uow: UnitOfWork, actor: Actor, coalition_id: int, *, now: datetime | None = None
+) -> ArchivePlan:
+    """Before the Confirm/Cancel prompt of /coalition archive: the same checks, and counts."""
+    session = uow.session
+    coalition = await get_coalition(session, actor, coalition_id)
+    ensure_not_archived(coalition)
+    await require_coalition_manager(session, actor, coalition, "archive it")
+    ask_ids, action_ids = await _to_wind_up(uow, coalition, now or utcnow())
+    return ArchivePlan(coalition.id, coalition.name, len(ask_ids), len(action_ids))
+
+
+async def archive_coalition(
+    uow: UnitOfWork, actor: Actor, coalition_id: int, *, now: datetime | None = None
+) -> ArchiveResult:
+    """/coalition archive (after Confirm): read-only from now on.
+
+    Each open ask is closed exactly as /ask close closes it, and each upcoming action is
+    cancelled exactly as /action cancel cancels it (history, webhook events, reminders stopped,
+    a change notice to the cities that answered), in the same transaction as the archive.
+    """
+    now = now or utcnow()
     session = uow.session
     coalition = await get_coalition(session, actor, coalition_id, lock="update")
     ensure_not_archived(coalition)
     await require_coalition_manager(session, actor, coalition, "archive it")
-    now = utcnow()
+    ask_ids, action_ids = await _to_wind_up(uow, coalition, now)
+    # Closed and cancelled while the coalition is still writable: those paths refuse archived
+    # coalitions. The lock taken above keeps anyone else from changing it meanwhile.
+    for ask_id in ask_ids:
+        await asks.close_ask(uow, actor, ask_id, detail=ARCHIVED)
+    cancelled = [
+        await actions.cancel_action(
+            uow,
+            actor,
+            action_id=action_id,
+            reason=f"{coalition.name} was archived.",
+            now=now,
+        )
+        for action_id in action_ids
+    ]
     coalition.archived_at = now
     coalition.archived_by = actor.user_id
-    open_asks = (
-        await session.scalars(
-            select(Ask).where(Ask.coalition_id == coalition.id, Ask.status == "open")
-        )
-    ).all()
-    for ask in open_asks:
-        ask.status = "closed"
-        ask.closed_at = now
-    session.add_all(
-        AskEvent(
-            ask_id=a.id,
-            kind="closed",
-            user_id=actor.user_id,
-            version=a.current_version,
-            detail="coalition archived",
-            created_at=now,
-        )
-        for a in open_asks
-    )
     await session.flush()
-    return ArchiveResult(coalition.id, coalition.name, now, [a.id for a in open_asks])
+    return ArchiveResult(coalition.id, coalition.name, now, ask_ids, cancelled)
 
 
 async def _settings(uow: UnitOfWork, actor: Actor, coalition_id: int) -> Coalition:

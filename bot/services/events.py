@@ -4,11 +4,17 @@ A service that changes something webhooks care about calls ``emit`` inside its u
 The delivery rows commit (or roll back) together with the change itself, so a webhook never
 hears of a sign-on that did not happen, and never misses one that did.
 
-Payload conventions (``data``): plain JSON values; Discord ids as strings (they exceed the
-53-bit integers JavaScript can hold); times as ISO 8601 UTC ending in ``Z``; an ask as
-``ask_ref(...)``, a city as ``city_ref(...)``. Every body has ``id`` (``evt_...``, the same for
-every webhook and every retry of one event; it is also the ``webhook-id`` header), ``type``,
-``timestamp``, ``coalition`` ({id, name}) and ``data``.
+Payload conventions (``data``): plain JSON values; every id as a string: Discord ids exceed the
+53-bit integers JavaScript can hold, and one rule for every id is one less thing for a receiver
+to get wrong (``encode_body`` enforces it for every key named ``id``, ``*_id``, ``*_ids`` or
+``*_by``); times as ISO 8601 UTC ending in ``Z``; an ask as ``ask_ref(...)``, a city as
+``city_ref(...)``. A ``withdrawal`` is any signature that stopped counting: ``end_kind`` says
+"withdrawn" when its city withdrew it, "left" when it ended because its city left the
+coalition (or was removed from it).
+
+Every body has ``id`` (``evt_...``, the same for every webhook and every retry of one event;
+it is also the ``webhook-id`` header), ``type``, ``timestamp``, ``coalition`` ({id, name}) and
+``data``.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ def iso(when: datetime | None) -> str | None:
 
 def ask_ref(ask: Ask, title: str) -> dict[str, Any]:
     return {
-        "id": ask.id,
+        "id": str(ask.id),
         "title": title,
         "version": ask.current_version,
         "status": ask.status,
@@ -61,7 +67,22 @@ def ask_ref(ask: Ask, title: str) -> dict[str, Any]:
 
 
 def city_ref(city: City) -> dict[str, Any]:
-    return {"id": city.id, "name": city.name, "country": city.country}
+    return {"id": str(city.id), "name": city.name, "country": city.country}
+
+
+def _is_id_key(key: str) -> bool:
+    return key == "id" or key.endswith(("_id", "_ids", "_by"))
+
+
+def _ids_as_strings(value: Any, key: str = "") -> Any:
+    """``value`` with every integer under an id-like key turned into a string."""
+    if isinstance(value, dict):
+        return {k: _ids_as_strings(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_ids_as_strings(v, key) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and _is_id_key(key):
+        return str(value)
+    return value
 
 
 def _json_default(value: Any) -> Any:
@@ -77,8 +98,8 @@ def encode_body(event_id: str, event_type: str, when: datetime, coalition: dict,
             "id": event_id,
             "type": event_type,
             "timestamp": iso(when),
-            "coalition": coalition,
-            "data": data,
+            "coalition": _ids_as_strings(coalition),
+            "data": _ids_as_strings(data),
         },
         default=_json_default,
         ensure_ascii=False,
@@ -99,7 +120,7 @@ async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dic
     # Encoded even when nobody listens, so a value that is not JSON fails every test of the
     # emitting service, not a send months later.
     body = encode_body(
-        event_id, event_type, now, {"id": coalition.id, "name": coalition.name}, data
+        event_id, event_type, now, {"id": str(coalition.id), "name": coalition.name}, data
     )
     hooks = (
         await uow.session.scalars(

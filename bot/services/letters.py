@@ -117,7 +117,7 @@ class LetterPreview:
     file: LetterFile
     statement_without_signature: list[str]  # city names: statement, but not counted as signed
     awaiting_reconfirmation: list[str]  # signed an earlier version of the ask
-    not_signed: list[str]  # active member cities with no current signature
+    not_signed: list[str]  # active member cities with no current signature (left ones too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,6 +423,8 @@ async def preview(
         )
     ).all()
     not_signed = [m.city_name for m in status.missing] + [w.city_name for w in status.withdrawn]
+    # Cities back in the coalition after leaving it: their old signature does not count.
+    not_signed += [left.city_name for left in status.left if left.member]
     return LetterPreview(
         file=file,
         statement_without_signature=[name for cid, name, _ in with_statement if cid not in counted],
@@ -518,7 +520,7 @@ async def finalise(
         coalition,
         "letter_finalised",
         {
-            "ask_id": ask.id,
+            "ask_id": str(ask.id),
             "ask_title": ask_version.title,
             "ask_version": ask.current_version,
             "letter_version": row.number,
@@ -526,7 +528,7 @@ async def finalise(
             "signatory_count": row.signatory_count,
             "order": order,
             "filename": frozen.filename,
-            "finalised_by": actor.user_id,
+            "finalised_by": str(actor.user_id),
             "finalised_at": now,
         },
     )

@@ -87,7 +87,15 @@ async def get_ask(
         .where(Ask.id == ask_id, Ask.guild_id == actor.guild_id)
     )
     if lock:
-        query = query.with_for_update(of=Ask, read=lock == "share")
+        # The ask row alone is locked first, then read with its version by a new statement.
+        # Locked inside the join, a row just changed by the edit we waited for is re-checked
+        # on PostgreSQL against the join's older snapshot: its new current_version matches no
+        # version row seen there, and the ask would seem not to exist.
+        await session.execute(
+            select(Ask.id)
+            .where(Ask.id == ask_id, Ask.guild_id == actor.guild_id)
+            .with_for_update(read=lock == "share")
+        )
     row = (await session.execute(query)).first()
     if row is None:
         raise NotFound(ASK_NOT_FOUND)

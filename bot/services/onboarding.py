@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Ask,
@@ -28,6 +29,7 @@ from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 from bot.errors import InvalidInput, PermissionDenied
 from bot.services.common import Actor
+from bot.services.permissions import is_verifier, may_create_coalitions
 
 # Lists in /help are cut to this many items ("… and 3 more"), so the answer stays short.
 SHOW_AT_MOST = 5
@@ -72,7 +74,8 @@ TOPICS: tuple[HelpTopic, ...] = (
             E("/help [topic]", "What you can do here and your next step, or one topic in full."),
             E(
                 "/setup",
-                "Server admins: choose the announcement channel and who may create coalitions.",
+                "Server admins: choose the announcement channel, who may create coalitions "
+                "(admins and a role you pick, or everyone) and who verifies representatives.",
             ),
             E("/about", "The bot's version and status."),
             E(
@@ -90,8 +93,10 @@ TOPICS: tuple[HelpTopic, ...] = (
         name="cities",
         title="Cities and representatives",
         intro=(
-            "Cities belong to the whole server. A representative speaks for a city once a "
-            "coordinator or server admin has verified them."
+            "Cities belong to the whole server. A representative speaks for a city once "
+            "someone trusted has verified them: a coordinator of a coalition the city is in or "
+            "asked to join, or, for a city in no coalition yet, a server admin or a member with "
+            "the verifier role chosen in /setup. Nobody but an admin verifies themselves."
         ),
         entries=(
             E(
@@ -103,11 +108,12 @@ TOPICS: tuple[HelpTopic, ...] = (
             E("/city represent city", "Ask to speak for a city; it waits for verification."),
             E(
                 "/city verify city user [title]",
-                "Coordinators and admins: confirm a representative and their title.",
+                "Coordinators of the city's coalitions, verifiers and admins: confirm a "
+                "representative and their title.",
             ),
             E(
                 "/city revoke city user",
-                "Coordinators and admins: end a representative or turn down a request.",
+                "The same people: end a representative or turn down a request.",
             ),
         ),
     ),
@@ -117,12 +123,14 @@ TOPICS: tuple[HelpTopic, ...] = (
         title="Coalitions",
         intro=(
             "A coalition is a group of cities working together. Whoever creates one becomes "
-            "its coordinator."
+            "its coordinator. Who may create coalitions is a server choice: server admins, "
+            "members with the role an admin picks in /setup, or everyone if an admin chooses "
+            "that in /setup."
         ),
         entries=(
             E(
                 "/coalition create name kind [description] [region] [channel]",
-                "Start a coalition; you become its coordinator.",
+                "Admins and whoever /setup allows: start a coalition; you become its coordinator.",
             ),
             E("/coalition list", "Every coalition here."),
             E(
@@ -301,6 +309,8 @@ class Profile:
     waiting_representatives: list[str]  # cities with pending requests (for city managers)
     announce_channel_id: int | None
     creator_role_id: int | None
+    anyone_creates: bool
+    verifier_role_id: int | None
     may_create_coalitions: bool
     setup_done: bool
 
@@ -468,25 +478,12 @@ async def profile(uow: UnitOfWork, actor: Actor) -> Profile:
         await session.scalar(select(func.count()).select_from(City).where(City.guild_id == guild))
         or 0
     )
-    waiting: list[str] = []
-    if actor.is_admin or coordinated:
-        waiting = list(
-            (
-                await session.execute(
-                    select(City.name)
-                    .join(Representative, Representative.city_id == City.id)
-                    .where(
-                        Representative.guild_id == guild,
-                        City.guild_id == guild,
-                        Representative.status == "pending",
-                        Representative.ended_at.is_(None),
-                    )
-                    .order_by(City.name_key, City.id)
-                )
-            ).scalars()
-        )
-
     settings = await session.get(GuildSettings, guild)
+    verifier = is_verifier(settings, actor)
+    waiting: list[str] = []
+    if actor.is_admin or coordinated or verifier:
+        waiting = await _waiting_for(session, actor, coordinated_ids, verifier)
+
     role_id = settings.coalition_creator_role_id if settings else None
     return Profile(
         is_admin=actor.is_admin,
@@ -497,9 +494,41 @@ async def profile(uow: UnitOfWork, actor: Actor) -> Profile:
         waiting_representatives=waiting,
         announce_channel_id=settings.announce_channel_id if settings else None,
         creator_role_id=role_id,
-        may_create_coalitions=role_id is None or actor.is_admin or role_id in actor.role_ids,
+        anyone_creates=bool(settings and settings.anyone_creates_coalitions),
+        verifier_role_id=settings.verifier_role_id if settings else None,
+        may_create_coalitions=may_create_coalitions(settings, actor),
         setup_done=settings is not None and settings.announce_channel_id is not None,
     )
+
+
+async def _waiting_for(
+    session: AsyncSession, actor: Actor, coordinated_ids: list[int], verifier: bool
+) -> list[str]:
+    """Cities with requests to represent them that the actor may answer (the rules of
+    ``require_representative_manager``), their own requests left out."""
+    in_coalition = (
+        select(Membership.city_id)
+        .join(Coalition, Coalition.id == Membership.coalition_id)
+        .where(Membership.ended_at.is_(None), Coalition.archived_at.is_(None))
+    )
+    query = (
+        select(City.name)
+        .join(Representative, Representative.city_id == City.id)
+        .where(
+            Representative.guild_id == actor.guild_id,
+            City.guild_id == actor.guild_id,
+            Representative.status == "pending",
+            Representative.ended_at.is_(None),
+        )
+    )
+    if not actor.is_admin:
+        mine = City.id.in_(in_coalition.where(Membership.coalition_id.in_(coordinated_ids)))
+        query = query.where(
+            Representative.user_id != actor.user_id,
+            (mine | City.id.not_in(in_coalition)) if verifier else mine,
+        )
+    names = (await session.scalars(query.order_by(City.name_key, City.id))).all()
+    return list(dict.fromkeys(names))
 
 
 # ------------------------------------------------------------------------------- next steps
@@ -535,11 +564,14 @@ def next_steps(p: Profile) -> list[Section]:
         lines = []
         if not p.setup_done:
             lines.append(
-                "Run `/setup` to choose the channel for announcements and who may create "
-                "coalitions."
+                "Run `/setup` to choose the channel for announcements, who may create "
+                "coalitions and who verifies representatives."
             )
         else:
-            lines.append("Setup is done. Run `/setup` again any time to change it.")
+            lines.append(
+                "Setup is done. Run `/setup` again any time to change it, e.g. who may "
+                "create coalitions."
+            )
         if p.city_count == 0:
             lines.append("No city has been added yet. Add the first ones with `/city add`.")
         sections.append(Section("You are a server admin", lines))
@@ -639,8 +671,9 @@ def next_steps(p: Profile) -> list[Section]:
                 "Waiting for verification",
                 [
                     f"Your request to represent {_names(p.pending)} is waiting for a coordinator "
-                    "to verify you. Ask a coordinator (listed in `/coalition show`) to run "
-                    "`/city verify`."
+                    "to verify you. Ask a coordinator of a coalition your city is in (listed in "
+                    "`/coalition show`) to run `/city verify`; for a city in no coalition yet, "
+                    "ask a server admin."
                 ],
             )
         )
@@ -659,6 +692,16 @@ def next_steps(p: Profile) -> list[Section]:
             )
         if p.may_create_coalitions:
             lines.append("Want to start a group of cities? Run `/coalition create`.")
+        else:
+            lines.append(
+                "Want to start a group of cities? In this server only "
+                + (
+                    "server admins and members with a chosen role"
+                    if p.creator_role_id
+                    else "server admins"
+                )
+                + " can create coalitions; a server admin can change that with `/setup`."
+            )
         sections.append(Section("Welcome! You are new here", lines))
 
     return sections
@@ -694,7 +737,13 @@ ADMINS_ONLY = (
 @dataclass(frozen=True, slots=True)
 class SetupInfo:
     announce_channel_id: int | None
-    creator_role_id: int | None  # None: everyone may create coalitions
+    # Who may create coalitions: server admins always; members with ``creator_role_id``;
+    # everyone when ``anyone_creates`` (an explicit choice, off by default).
+    creator_role_id: int | None
+    anyone_creates: bool = False
+    # Members with this role verify representatives of cities in no active coalition (as
+    # admins do). None: admins only.
+    verifier_role_id: int | None = None
 
 
 def missing_permissions(granted: dict[str, bool]) -> list[str]:
@@ -718,7 +767,12 @@ async def _settings_row(uow: UnitOfWork, guild_id: int) -> GuildSettings:
 def _info(row: GuildSettings | None) -> SetupInfo:
     if row is None:
         return SetupInfo(None, None)
-    return SetupInfo(row.announce_channel_id, row.coalition_creator_role_id)
+    return SetupInfo(
+        row.announce_channel_id,
+        row.coalition_creator_role_id,
+        anyone_creates=bool(row.anyone_creates_coalitions),
+        verifier_role_id=row.verifier_role_id,
+    )
 
 
 async def get_setup(uow: UnitOfWork, actor: Actor) -> SetupInfo:
@@ -736,10 +790,40 @@ async def set_announce_channel(uow: UnitOfWork, actor: Actor, channel_id: int) -
 
 
 async def set_creator_role(uow: UnitOfWork, actor: Actor, role_id: int | None) -> SetupInfo:
-    """Only members with this role (and admins) may create coalitions; None: everyone."""
+    """Members with this role (and admins) may create coalitions; None: admins only.
+
+    Choosing a role ends the "everyone" choice: a role is a restriction. The @everyone role
+    (whose id is the server's) means everyone.
+    """
     _require_admin(actor)
     row = await _settings_row(uow, actor.guild_id)
-    row.coalition_creator_role_id = role_id
+    everyone = role_id == actor.guild_id
+    row.coalition_creator_role_id = None if everyone else role_id
+    row.anyone_creates_coalitions = everyone
+    await uow.session.flush()
+    return _info(row)
+
+
+async def set_anyone_creates(uow: UnitOfWork, actor: Actor, anyone: bool) -> SetupInfo:
+    """Everyone may create coalitions (``True``), or only admins and the creator role."""
+    _require_admin(actor)
+    row = await _settings_row(uow, actor.guild_id)
+    row.anyone_creates_coalitions = anyone
+    await uow.session.flush()
+    return _info(row)
+
+
+async def set_verifier_role(uow: UnitOfWork, actor: Actor, role_id: int | None) -> SetupInfo:
+    """Members with this role verify representatives of cities in no active coalition (as
+    admins do); None: admins only."""
+    _require_admin(actor)
+    if role_id == actor.guild_id:
+        raise InvalidInput(
+            "@everyone cannot be the verifier role: anyone could then speak for any new city. "
+            "Pick a role only trusted members have, or press Only admins verify."
+        )
+    row = await _settings_row(uow, actor.guild_id)
+    row.verifier_role_id = role_id
     await uow.session.flush()
     return _info(row)
 
@@ -786,7 +870,8 @@ WELCOME_MESSAGE = (
     "Hello! I am Coalition Bot. I help cities act together on climate policy: form "
     "coalitions, agree on policy asks, collect signatures, plan joint actions and send a "
     "shared letter.\n\n"
-    "**Server admins:** run `/setup` to choose where I post announcements and who may "
-    "create coalitions.\n"
+    "**Server admins:** run `/setup` to choose where I post announcements, who may "
+    "create coalitions (until you choose, only server admins can) and who verifies city "
+    "representatives.\n"
     "**Everyone:** run `/help` to see what you can do and your next step."
 )

@@ -2,13 +2,18 @@
 
 - *Coordinator of X*: a current Coordinator row for coalition X (``removed_at IS NULL``).
 - *Admin*: ``actor.is_admin`` (Manage Server in this guild).
+- *Coalition creator*: an admin, a member with the creator role chosen in /setup, or anyone
+  when /setup says "everyone" (off by default: otherwise any member could become a
+  coordinator and, with it, a manager of cities).
+- *Verifier*: a member with the verifier role chosen in /setup (none by default).
 - *City manager* (may add cities): an admin, or a coordinator of any non-archived coalition in
-  the guild. Cities are shared by every coalition in the server.
-- *Representative manager of a city* (may verify and revoke who speaks for it): an admin, or a
-  coordinator of a non-archived coalition the city belongs to or has asked to join. A city in
-  no coalition yet may be handled by any coordinator, so new cities can be brought in. This
-  stops a coordinator of one coalition from making someone (themselves included) the
-  representative of a city that belongs to other coalitions, and signing in its name there.
+  the guild. Cities are shared by every coalition in the server; adding one gives no power over
+  who represents it.
+- *Representative manager of a city* (may verify and revoke who speaks for it): an admin; a
+  coordinator of a non-archived coalition the city belongs to or has asked to join; for a city
+  in no such coalition, a verifier. So nobody can make someone the representative of a city
+  that belongs to other coalitions (or to none) and sign in its name.
+- Nobody verifies themselves, except an admin.
 - *Verified representative of a city*: a current Representative row with status "verified".
 """
 
@@ -19,7 +24,14 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import City, Coalition, Coordinator, Membership, Representative
+from bot.db.models import (
+    City,
+    Coalition,
+    Coordinator,
+    GuildSettings,
+    Membership,
+    Representative,
+)
 from bot.errors import ChoiceNeeded, Conflict, PermissionDenied
 from bot.services.common import Actor
 from bot.services.lookups import get_city
@@ -84,6 +96,50 @@ async def require_city_manager(session: AsyncSession, actor: Actor, action: str)
     )
 
 
+def may_create_coalitions(settings: GuildSettings | None, actor: Actor) -> bool:
+    if actor.is_admin:
+        return True
+    if settings is None:
+        return False
+    if settings.anyone_creates_coalitions:
+        return True
+    role_id = settings.coalition_creator_role_id
+    return role_id is not None and role_id in actor.role_ids
+
+
+async def require_coalition_creator(session: AsyncSession, actor: Actor) -> GuildSettings | None:
+    """Refuse unless the actor may create coalitions here; returns the server's settings."""
+    settings = await session.get(GuildSettings, actor.guild_id)
+    if may_create_coalitions(settings, actor):
+        return settings
+    role = settings.coalition_creator_role_id if settings else None
+    who = (
+        "only server admins and members with the coalition-creator role chosen in /setup"
+        if role is not None
+        else "only server admins"
+    )
+    raise PermissionDenied(
+        f"In this server {who} can create coalitions. Ask a server admin to create it for "
+        "you, or to let more people create coalitions with /setup."
+    )
+
+
+def is_verifier(settings: GuildSettings | None, actor: Actor) -> bool:
+    """Does the actor hold the server's verifier role (chosen in /setup)?"""
+    role_id = settings.verifier_role_id if settings else None
+    return role_id is not None and role_id != actor.guild_id and role_id in actor.role_ids
+
+
+def refuse_self_verification(actor: Actor, user_id: int, city: City) -> None:
+    """Nobody but an admin verifies themselves: a coordinator or verifier who could would
+    speak for any city they like."""
+    if user_id == actor.user_id and not actor.is_admin:
+        raise PermissionDenied(
+            f"You cannot verify yourself as a representative of {city.name}. Ask a server "
+            f"admin, or someone else who may verify for {city.name}, to verify you."
+        )
+
+
 async def require_representative_manager(
     session: AsyncSession, actor: Actor, city: City, action: str
 ) -> None:
@@ -101,6 +157,7 @@ async def require_representative_manager(
                 & Coordinator.removed_at.is_(None),
             )
             .where(
+                Coalition.guild_id == actor.guild_id,
                 Membership.city_id == city.id,
                 Membership.ended_at.is_(None),
                 Coalition.archived_at.is_(None),
@@ -113,10 +170,22 @@ async def require_representative_manager(
             return
         names = ", ".join(dict.fromkeys(name for name, _ in rows))
         raise PermissionDenied(
-            f"Only coordinators of {names} (the coalitions {city.name} belongs to) or server "
-            f"admins can {action} for {city.name}. Ask one of them (listed in /coalition show)."
+            f"Only coordinators of {names} (the coalitions {city.name} is in or asked to "
+            f"join) or server admins can {action} for {city.name}. Ask one of them (listed in "
+            "/coalition show)."
         )
-    await require_city_manager(session, actor, action)
+    settings = await session.get(GuildSettings, actor.guild_id)
+    if is_verifier(settings, actor):
+        return
+    verifiers = (
+        "server admins and members with the verifier role chosen in /setup"
+        if settings is not None and settings.verifier_role_id is not None
+        else "server admins"
+    )
+    raise PermissionDenied(
+        f"{city.name} is in no active coalition, so only {verifiers} can {action} for it. "
+        "Ask a server admin."
+    )
 
 
 def ensure_not_archived(coalition: Coalition) -> None:

@@ -437,7 +437,11 @@ async def plan_reminder(uow: UnitOfWork, reminder_id: int, now: datetime) -> Pla
     if reminder is None:
         return Skip(reminder_id, "cancelled", "reminder row vanished")
     coalition = await session.get(Coalition, reminder.coalition_id)
-    if coalition is None or coalition.archived_at is not None:
+    # A change notice still goes out: archiving cancels the upcoming actions, and the cities
+    # that answered must hear of it.
+    if coalition is None or (
+        coalition.archived_at is not None and reminder.kind != "action_change"
+    ):
         return Skip(reminder_id, "cancelled", "coalition archived")
     late = now - reminder.due_at > LATE_AFTER
     done = await _done(session, reminder_id)

@@ -2,8 +2,9 @@
 
 Coordinators of a coalition and server admins manage its webhooks. A webhook is never deleted:
 removing it records who removed it and when. The signing secret is returned exactly once, by
-``add_webhook``; nothing else here ever returns it except ``ping_target`` and
-``load_attempts``, which hand it to the sender and are never rendered.
+``add_webhook`` (``save_webhook``, its last step; the draft between the steps never reaches a
+user); nothing else here ever returns it except ``ping_target`` and ``load_attempts``, which
+hand it to the sender and are never rendered.
 
 The second half (claim, load, record, release) is what the delivery runtime in
 bot/webhooks/runtime.py calls, one short unit of work per step, never across an HTTP request.
@@ -12,10 +13,11 @@ bot/webhooks/runtime.py calls, one short unit of work per step, never across an 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.leases import claim_one, claimable
 from bot.db.models import Coalition, Coordinator, Webhook, WebhookDelivery
@@ -225,30 +227,21 @@ def _events(hook: Webhook) -> tuple[str, ...]:
     return tuple(e for e in hook.events.split(",") if e)
 
 
-async def add_webhook(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    coalition_id: int,
-    url: str,
-    events: str,
-    secret: str | None = None,
-    allow_private: bool = False,
-    resolver: urls.Resolver = urls.system_resolver,
-) -> WebhookCreated:
-    """/webhook add: coordinators of the coalition or admins.
+@dataclass(frozen=True, slots=True)
+class WebhookDraft:
+    """A /webhook add that its actor may make, its input checked; the host not yet resolved
+    unless ``address`` is set (by ``check_webhook_host``)."""
 
-    The URL is checked (and its host resolved) before the database is touched, so no write
-    transaction waits on DNS.
-    """
-    chosen = parse_events(events)
-    key, generated = clean_secret(secret)
-    await urls.check_url(url, allow_private=allow_private, resolver=resolver)
-    url = url.strip()
-    session = uow.session
-    coalition = await get_coalition(session, actor, coalition_id, lock="update")
-    ensure_not_archived(coalition)
-    await require_coalition_manager(session, actor, coalition, "add webhooks")
+    coalition_id: int
+    url: str
+    events: tuple[str, ...]
+    secret: str = field(repr=False)
+    secret_generated: bool
+    checked: urls.CheckedURL = field(repr=False)
+    address: str | None = None
+
+
+async def _room_for(session: AsyncSession, coalition: Coalition, url: str) -> None:
     current = (
         await session.scalars(
             select(Webhook).where(Webhook.coalition_id == coalition.id, Webhook.status != "removed")
@@ -264,12 +257,61 @@ async def add_webhook(
             f"{coalition.name} already has {MAX_PER_COALITION} webhooks, the most allowed. "
             "Remove one first (/webhook remove)."
         )
+
+
+async def _may_add(session: AsyncSession, actor: Actor, coalition_id: int, lock: bool) -> Coalition:
+    coalition = await get_coalition(session, actor, coalition_id, lock="update" if lock else None)
+    await require_coalition_manager(session, actor, coalition, "add webhooks")
+    ensure_not_archived(coalition)
+    return coalition
+
+
+async def prepare_webhook(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    coalition_id: int,
+    url: str,
+    events: str,
+    secret: str | None = None,
+    allow_private: bool = False,
+) -> WebhookDraft:
+    """/webhook add, step 1 (a read-only unit of work is enough): who may add comes first,
+    then the input, without any network access. Whoever may not add webhooks learns nothing
+    about the URL, and above all nothing from a DNS lookup of an internal name."""
+    session = uow.session
+    coalition = await _may_add(session, actor, coalition_id, lock=False)
+    chosen = parse_events(events)
+    key, generated = clean_secret(secret)
+    checked = urls.parse_url(url, allow_private=allow_private)
+    url = url.strip()
+    await _room_for(session, coalition, url)
+    return WebhookDraft(coalition.id, url, chosen, key, generated, checked)
+
+
+async def check_webhook_host(
+    draft: WebhookDraft, *, allow_private: bool, resolver: urls.Resolver = urls.system_resolver
+) -> WebhookDraft:
+    """Step 2, outside any transaction (DNS may take seconds): resolve the host and check
+    every address it has."""
+    target = await urls.resolve(draft.checked, allow_private=allow_private, resolver=resolver)
+    return replace(draft, address=target.address)
+
+
+async def save_webhook(uow: UnitOfWork, actor: Actor, draft: WebhookDraft) -> WebhookCreated:
+    """Step 3 (a write unit of work): the permission again (it may have changed since step 1),
+    then the duplicate and count checks under the coalition's lock, and the new row."""
+    if draft.address is None:
+        raise RuntimeError("check_webhook_host must resolve the draft's host before saving it")
+    session = uow.session
+    coalition = await _may_add(session, actor, draft.coalition_id, lock=True)
+    await _room_for(session, coalition, draft.url)
     hook = Webhook(
         guild_id=actor.guild_id,
         coalition_id=coalition.id,
-        url=url,
-        events=",".join(chosen),
-        secret=key,
+        url=draft.url,
+        events=",".join(draft.events),
+        secret=draft.secret,
         status="active",
         consecutive_failures=0,
         created_by=actor.user_id,
@@ -281,11 +323,40 @@ async def add_webhook(
         id=hook.id,
         coalition_id=coalition.id,
         coalition_name=coalition.name,
-        host=urls.display_host(url),
-        events=chosen,
-        secret=key,
-        secret_generated=generated,
+        host=urls.display_host(draft.url),
+        events=draft.events,
+        secret=draft.secret,
+        secret_generated=draft.secret_generated,
     )
+
+
+async def add_webhook(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    coalition_id: int,
+    url: str,
+    events: str,
+    secret: str | None = None,
+    allow_private: bool = False,
+    resolver: urls.Resolver = urls.system_resolver,
+) -> WebhookCreated:
+    """/webhook add in one unit of work (tests, scripts): permission, input, DNS, then the row.
+
+    The bot runs the three steps in three units of work (read-only, none, write), so no write
+    transaction waits on DNS.
+    """
+    draft = await prepare_webhook(
+        uow,
+        actor,
+        coalition_id=coalition_id,
+        url=url,
+        events=events,
+        secret=secret,
+        allow_private=allow_private,
+    )
+    draft = await check_webhook_host(draft, allow_private=allow_private, resolver=resolver)
+    return await save_webhook(uow, actor, draft)
 
 
 async def list_webhooks(uow: UnitOfWork, actor: Actor, *, coalition_id: int) -> list[WebhookInfo]:

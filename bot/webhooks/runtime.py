@@ -8,8 +8,11 @@ How a delivery travels:
    SKIP LOCKED on PostgreSQL), so with several bot processes on one database each delivery is
    held by exactly one of them. The lease expiry is also a fencing token: an outcome is only
    recorded while the row still carries the lease this process set.
-3. Each attempt re-checks the URL (DNS included), signs the stored body with the attempt's
-   timestamp and POSTs it to the checked address (see bot.webhooks.urls and .sender).
+3. Each attempt re-checks the URL (DNS included), renews its lease (bot.db.leases.renew; a
+   lease that ran out, or was taken over, means another process may be sending: nothing is
+   sent and nothing recorded), signs the stored body with the attempt's timestamp and POSTs
+   it to the checked address (see bot.webhooks.urls and .sender). The renewed lease covers
+   the HTTP deadline; ``LEASE_SECONDS`` below DNS plus that deadline is refused at start.
 4. 2xx: delivered. Connection errors, timeouts, 429 and 5xx: retried with exponential backoff
    and jitter (a 429/503 Retry-After is honoured, capped). Other answers, and the last
    attempt, fail the delivery. A run of ``pause_after`` failed deliveries pauses the webhook;
@@ -33,12 +36,14 @@ import random
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import httpx
 
 from bot.clock import Clock
+from bot.db.leases import renew
+from bot.db.models import WebhookDelivery
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWorkFactory
 from bot.scheduling import AlarmClock
@@ -87,12 +92,18 @@ class WebhookRuntime:
         resolver: urls.Resolver = urls.system_resolver,
         notify: Notifier | None = None,
         policy: RetryPolicy | None = None,
-        attempt_deadline: float = 15.0,
+        attempt_deadline: float = sender.ATTEMPT_DEADLINE,
         concurrency: int = 8,
         alarms: AlarmClock | None = None,
         sweep_seconds: float = 30.0,
         rng: random.Random | None = None,
     ) -> None:
+        longest = urls.DNS_TIMEOUT + attempt_deadline
+        if lease_seconds < longest:
+            raise ValueError(
+                f"the lease ({lease_seconds:g} s) must cover the longest attempt "
+                f"({longest:g} s: DNS plus the HTTP deadline)"
+            )
         self.uow = uow
         self.client = client
         self.clock = clock
@@ -261,20 +272,55 @@ class WebhookRuntime:
                     count=False,
                 )
             return
-        result = await self._send(
-            attempt.url, attempt.secret, attempt.event_id, attempt.body.encode()
-        )
-        await self._record(attempt, result)
+        target = await self._target(attempt.url)
+        if isinstance(target, AttemptResult):
+            await self._record(attempt, target)
+            return
+        held = await self._hold(attempt)
+        if held is None:
+            return
+        result = await self._post(target, attempt.secret, attempt.event_id, attempt.body.encode())
+        await self._record(held, result)
 
-    async def _send(self, url: str, secret: str, event_id: str, body: bytes) -> AttemptResult:
+    async def _hold(self, attempt: DeliveryAttempt) -> DeliveryAttempt | None:
+        """Renew the lease right before the POST, so it covers the whole request. None (send
+        nothing, record nothing) when it ran out or another process holds the row now."""
+        async with self.uow() as uow:
+            until = await renew(
+                uow.session,
+                WebhookDelivery,
+                attempt.delivery_id,
+                now=self.now(),
+                lease=self.lease,
+                held_until=attempt.lease_until,
+            )
+        if until is None:
+            self._inflight.pop(attempt.delivery_id, None)
+            log.warning(
+                "webhook delivery id=%s event=%s: lease ran out before sending (another process "
+                "may be sending it); not sent",
+                attempt.delivery_id,
+                attempt.event_id,
+            )
+            return None
+        held = replace(attempt, lease_until=until)
+        self._inflight[attempt.delivery_id] = held  # stop() gives back the renewed lease
+        return held
+
+    async def _target(self, url: str) -> urls.Target | AttemptResult:
+        """The checked address to send to (DNS included), or why this attempt fails."""
         try:
-            target = await urls.check_url(
+            return await urls.check_url(
                 url, allow_private=self.allow_private, resolver=self.resolver
             )
         except urls.URLRefused as exc:
             return AttemptResult(False, None, 0.0, exc.message, retryable=False)
         except urls.HostNotFound as exc:
             return AttemptResult(False, None, 0.0, exc.message, retryable=True)
+
+    async def _post(
+        self, target: urls.Target, secret: str, event_id: str, body: bytes
+    ) -> AttemptResult:
         timestamp = int(self.now().timestamp())
         headers = signing.signed_headers(secret, event_id, timestamp, body)
         return await sender.post(self.client, target, headers, body, deadline=self.attempt_deadline)
@@ -354,4 +400,7 @@ class WebhookRuntime:
             {"id": target.coalition_id, "name": target.coalition_name},
             {"webhook_id": target.webhook_id},
         ).encode()
-        return await self._send(target.url, target.secret, event_id, body)
+        checked = await self._target(target.url)
+        if isinstance(checked, AttemptResult):
+            return checked
+        return await self._post(checked, target.secret, event_id, body)

@@ -19,6 +19,8 @@ import httpx
 from bot.webhooks.urls import Target
 
 RESPONSE_CAP = 4096
+# The whole HTTP attempt (connect, send, answer) of one delivery, in seconds.
+ATTEMPT_DEADLINE = 15.0
 USER_AGENT = "CoalitionBot-Webhooks/1.0"
 
 

@@ -10,11 +10,19 @@ through the services, a snapshot of every table, and reading one reply.
   waits for approval; Nowhere n has no representative at all;
 - ask A (Lyon signed it and wrote a statement) and ask B (nobody signed);
 - an action in June 2031 and a webhook (to 127.0.0.1:9, which refuses connections).
+
+``prepare_callers`` then gives every kind of caller (``CALLERS``) its standing, once per world:
+olga coordinates "Olga's network" (another coalition of server A); vera holds the server's
+verifier role, chosen through the /setup service; otto is a member of server B only, where he
+coordinates B's own "Pact 900" and represents its Lyon 900 (the same kind of world, so a check
+that forgot the server would let him through). ``caller_user`` and ``caller_guild`` say who
+runs a command and where.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -23,8 +31,22 @@ from typing import Any
 
 import bot.db.models  # noqa: F401  (registers every table on Base.metadata)
 from bot.db.base import Base
-from bot.services import actions, asks, cities, coalitions, statements, webhooks
+from bot.services import actions, asks, cities, coalitions, onboarding, statements, webhooks
 from bot.services.common import Actor
+
+# Every kind of caller, from the most to the least trusted in server A.
+CALLERS = (
+    "admin",  # ada: Manage Server
+    "verifier",  # vera: a plain member with the server's verifier role (/setup)
+    "coord",  # cora: coordinates Pact n
+    "other_coord",  # olga: coordinates another coalition of this server
+    "rep",  # lena: represents Lyon n
+    "other_rep",  # gus: represents Grenoble n, a member of the same coalition
+    "pending",  # pat: asked to represent Lyon n; not verified
+    "stranger",  # sam: a plain member
+    "outsider",  # otto: a member of server B only (coordinator and representative there)
+)
+OUTSIDE_N = 900  # server B's subject: "Pact 900", "Lyon 900", ...
 
 # Columns the bot's background runtimes (reminders, webhook deliveries, command sync) update
 # on their own; a command's effect is judged on everything else.
@@ -92,6 +114,79 @@ def messages(inter: Any) -> list[Any]:
 
 
 @dataclass
+class Cast:
+    """What ``prepare_callers`` set up: the verifier role (server A) and server B's subject."""
+
+    verifier_role: Any
+    outside: Subject
+
+
+async def prepare_callers(world: Any) -> Cast:
+    """Give every kind in ``CALLERS`` its standing (see the module docstring). Idempotent."""
+    made: Cast | None = world.__dict__.get("_cast")
+    if made is not None:
+        return made
+    from tests.e2e.world import MEMBER_PERMISSIONS
+
+    emu, a, b = world.emu, world.guild, world.other_guild
+    role = a.add_role("Verifiers")
+    vera = emu.add_user("vera")
+    a.add_member(vera, permissions=MEMBER_PERMISSIONS, roles=[role])
+    otto = emu.add_user("otto")
+    b.add_member(otto, permissions=MEMBER_PERMISSIONS)
+    world.users.update(vera=vera, otto=otto)
+    async with world.uow() as uow:
+        await onboarding.set_verifier_role(uow, Actor(a.id, world.ada.id, is_admin=True), role.id)
+        olga = Actor(a.id, world.olga.id, is_admin=True)  # as if allowed to create
+        await coalitions.create_coalition(uow, olga, name="Olga's network", kind="peer group")
+    outside = await seed_subject(world, OUTSIDE_N, guild=b)
+    async with world.uow() as uow:
+        b_admin = Actor(b.id, world.bea.id, is_admin=True)
+        await coalitions.add_coordinator(
+            uow, b_admin, coalition_id=outside.coalition, user_id=otto.id
+        )
+        await cities.verify_representative(uow, b_admin, city_id=outside.lyon, user_id=otto.id)
+    made = Cast(verifier_role=role, outside=outside)
+    world.__dict__["_cast"] = made
+    return made
+
+
+def caller_user(world: Any, who: str) -> Any:
+    """The user behind a caller kind (``prepare_callers`` must have run for vera and otto)."""
+    name = {
+        "admin": "ada",
+        "verifier": "vera",
+        "coord": "cora",
+        "other_coord": "olga",
+        "rep": "lena",
+        "other_rep": "gus",
+        "pending": "pat",
+        "stranger": "sam",
+        "outsider": "otto",
+    }[who]
+    return world.users[name]
+
+
+def caller_guild(world: Any, who: str) -> Any:
+    """Where the caller runs commands: server B for the outsider, server A for everyone else."""
+    return world.other_guild if who == "outsider" else world.guild
+
+
+def shows_subject(text: str, subject: Subject) -> bool:
+    """Does ``text`` name anything of ``subject`` (server A's coalition n and its contents)?"""
+    names = "Pact|Lyon|Grenoble|Joinville|Quimper|Nowhere|Car-free centres|Safe school streets"
+    return bool(re.search(rf"\b(?:{names}|Meeting) {subject.n}\b|Olga's network", text, re.I))
+
+
+def shows_server_a(text: str) -> bool:
+    """Does ``text`` name anything seeded in server A (any coalition n but server B's)?"""
+    names = "Pact|Lyon|Grenoble|Joinville|Quimper|Nowhere|Car-free centres|Safe school streets"
+    return bool(
+        re.search(rf"\b(?:{names}|Meeting) (?!{OUTSIDE_N}\b)\d+\b|Olga's network", text, re.I)
+    )
+
+
+@dataclass
 class Subject:
     n: int
     coalition: int
@@ -123,7 +218,7 @@ async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
     async with world.uow() as uow:
         c = await coalitions.create_coalition(
             uow,
-            cora,
+            Actor(g, world.cora.id, is_admin=True),  # as if allowed to create coalitions
             name=f"Pact {n}",
             kind="city partnership",
             channel_id=channel.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -12,6 +13,8 @@ from sqlalchemy import select
 
 from bot.db.models import Rsvp
 from bot.reminders import runtime_of
+from bot.services import cities
+from tests.conftest import both_backends
 from tests.e2e.world import World, running_bot
 from tests.seed import E2ESeed, seed_e2e
 
@@ -227,3 +230,33 @@ async def test_an_action_from_another_server_is_not_found(world: World) -> None:
         "action show", user=world.bea, guild=world.other_guild, channel_=lobby, action=action_id
     )
     assert "can't find that action" in reply.text
+
+
+@both_backends
+async def test_two_representatives_answering_at_once_both_get_an_answer(world: World) -> None:
+    """Issue 13 item 4: a button click and /action rsvp for one city at the same moment. The
+    loser used to hit the unique index and read "Something went wrong (ref ...)"."""
+    seed = await seed_e2e(world)
+    async with world.uow() as uow:
+        await cities.verify_representative(
+            uow,
+            world.actor(world.ada, admin=True),
+            city_id=seed.lyon,
+            user_id=world.olga.id,
+            title="Councillor",
+        )
+    await schedule(world, seed)
+    [post] = announcements(world)
+    action_id = str(await only_action_id(world))
+    for olga_says, lena_clicks in [("going", "Not going"), ("maybe", "Going")]:
+        replies = await asyncio.gather(
+            world.emu.click(post, label=lena_clicks, user=world.lena),
+            world.slash("action rsvp", user=world.olga, action=action_id, response=olga_says),
+        )
+        for reply in replies:
+            assert reply.ephemeral and "Recorded for **Lyon**" in reply.text, reply.text
+    async with world.uow() as uow:
+        current = (
+            await uow.session.scalars(select(Rsvp).where(Rsvp.superseded_at.is_(None)))
+        ).all()
+    assert len(current) == 1

@@ -7,6 +7,8 @@ import asyncio
 import re
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from bot.clock import FakeClock
 from bot.db.models import SignOn
 from bot.services import asks, cities
@@ -449,6 +451,140 @@ async def test_reconfirm_button_checks_the_presser(world) -> None:
         )
     refused = await world.emu.click(dm, label="Confirm", user=world.lena)
     assert "You don't represent Lyon" in one_private_reply(refused)
+
+
+# --- two people at once ---
+
+
+def form_inputs(form) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    return {
+        c["custom_id"]: c.get("value")
+        for row in form.modal["components"]
+        for c in row["components"]
+    }
+
+
+async def history_kinds(world, ask: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The kinds of the ask's events, sorted (the bot's fake clock and the seed's real one
+    do not order them)."""
+    async with world.uow() as uow:
+        events = await asks.history(uow, world.actor(world.sam), ask)
+    return sorted(e.kind for e in events)
+
+
+NEW_TEXT = "We ask the Ministry to fund car-free city centres by 2028."
+
+
+async def test_a_stale_edit_is_refused_with_the_other_edit_and_reopens_on_the_new_text(
+    world,
+) -> None:
+    seed = await seed_e2e(world)
+    stale = await world.slash("ask edit", user=world.cora, ask=str(seed.ask))
+    other = await world.slash("ask edit", user=world.ada, ask=str(seed.ask))
+    saved = await world.emu.submit_modal(other, {"text": NEW_TEXT})
+    assert "It is now version 2" in saved.all_text
+
+    refused = await world.emu.submit_modal(stale, {"text": "Cora's own wording."})
+    text = one_private_reply(refused)
+    assert "was edited after you opened this form (version 1 → 2)" in text
+    assert "nothing was saved" in text
+    assert f"Last edited by {world.ada.mention} <t:" in text
+    diff = refused.embeds[0]["description"]
+    assert diff.startswith("```diff") and f"+{NEW_TEXT}" in diff
+    assert "-We ask the Ministry to fund car-free city centres by 2030." in diff
+    assert "Cora's own wording" not in diff
+    assert [b["label"] for b in refused.message.buttons()] == ["Reopen on the new text"]
+    shown = await world.slash("ask show", user=world.sam, ask=str(seed.ask))
+    assert shown.embeds[0]["description"] == NEW_TEXT and field(shown, "Version") == "2"
+    assert await history_kinds(world, seed.ask) == ["created", "edited"]
+
+    # The button opens the form again on version 2, and the edit then goes through.
+    reopened = await world.emu.click(
+        refused.message, label="Reopen on the new text", user=world.cora
+    )
+    assert form_inputs(reopened)["text"] == NEW_TEXT
+    done = await world.emu.submit_modal(reopened, {"text": "Cora's own wording."})
+    assert "It is now version 3" in done.all_text
+    shown = await world.slash("ask show", user=world.sam, ask=str(seed.ask))
+    assert shown.embeds[0]["description"] == "Cora's own wording."
+
+
+async def test_the_reopen_button_checks_the_presser_again(world) -> None:
+    seed = await seed_e2e(world)
+    stale = await world.slash("ask edit", user=world.cora, ask=str(seed.ask))
+    await world.emu.submit_modal(
+        await world.slash("ask edit", user=world.ada, ask=str(seed.ask)), {"text": NEW_TEXT}
+    )
+    refused = await world.emu.submit_modal(stale, {"text": "Mine."})
+    await world.slash("ask close", user=world.ada, ask=str(seed.ask))
+    again = await world.emu.click(refused.message, label="Reopen on the new text", user=world.cora)
+    assert again.modal is None
+    assert "reopen it (/ask reopen) before editing" in one_private_reply(again)
+
+
+@both_backends
+async def test_two_edits_submitted_at_once_one_is_saved(world) -> None:
+    seed = await seed_e2e(world)
+    mine = await world.slash("ask edit", user=world.cora, ask=str(seed.ask))
+    theirs = await world.slash("ask edit", user=world.ada, ask=str(seed.ask))
+    done = await asyncio.gather(
+        world.emu.submit_modal(mine, {"text": "Text A."}),
+        world.emu.submit_modal(theirs, {"text": "Text B."}),
+    )
+    texts = [d.all_text for d in done]
+    saved = [t for t in texts if "It is now version 2" in t]
+    refused = [d for d in done if "nothing was saved" in d.all_text]
+    assert len(saved) == 1 and len(refused) == 1, texts
+    shown = await world.slash("ask show", user=world.sam, ask=str(seed.ask))
+    winner = shown.embeds[0]["description"]
+    assert winner in ("Text A.", "Text B.") and field(shown, "Version") == "2"
+    assert f"+{winner}" in refused[0].embeds[0]["description"]
+    assert await history_kinds(world, seed.ask) == ["created", "edited"]
+
+
+@both_backends
+async def test_two_withdrawals_at_once_one_is_recorded(world) -> None:
+    seed = await seed_e2e(world)
+    async with world.uow() as uow:
+        await cities.verify_representative(
+            uow, world.actor(world.ada, admin=True), city_id=seed.lyon, user_id=world.olga.id
+        )
+    await sign(world, world.lena, seed.ask)
+    replies = await asyncio.gather(
+        world.slash("ask withdraw", user=world.lena, ask=str(seed.ask), reason="Council said no"),
+        world.slash("ask withdraw", user=world.olga, ask=str(seed.ask), reason="Budget cut"),
+    )
+    texts = sorted(one_private_reply(r) for r in replies)
+    assert texts[0].startswith('Lyon already withdrew from "Car-free centres by 2030" on '), texts
+    assert "nothing to withdraw" in texts[0]
+    assert texts[1].startswith('Lyon withdrew from "Car-free centres by 2030"'), texts
+    assert await history_kinds(world, seed.ask) == ["created", "signed", "withdrawn"]
+    lists = await signatories(world, seed.ask)
+    assert ("Council said no" in lists["Withdrawn"]) != ("Budget cut" in lists["Withdrawn"])
+    async with world.uow() as uow:
+        [row] = (await uow.session.scalars(select(SignOn))).all()
+    assert row.end_kind == "withdrawn"
+    posts = await channel_posts(world, 2)
+    assert sum("withdrew" in p.text for p in posts) == 1
+
+
+@both_backends
+async def test_reconfirm_pressed_twice_at_once_counts_once(world) -> None:
+    seed = await seed_e2e(world)
+    await sign(world, world.lena, seed.ask)
+    form = await world.slash("ask edit", user=world.cora, ask=str(seed.ask))
+    await world.emu.submit_modal(form, {"text": NEW_TEXT})
+    [dm] = world.emu.dms(world.lena)
+    presses = await asyncio.gather(
+        world.emu.click(dm, label="Confirm", user=world.lena),
+        world.emu.click(dm, label="Confirm", user=world.lena),
+    )
+    said = sorted(p.response_data["content"] for p in presses)
+    assert said[0].startswith("Lyon already re-confirmed version 2 <t:"), said
+    assert said[1].startswith("Re-confirmed: Lyon stands behind version 2"), said
+    assert dm.buttons() == []
+    assert await history_kinds(world, seed.ask) == ["created", "edited", "reconfirmed", "signed"]
+    assert "Lyon" in (await signatories(world, seed.ask))["Signed"]
 
 
 # --- autocomplete ---

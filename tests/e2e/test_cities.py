@@ -106,7 +106,9 @@ async def test_represent_then_verify_then_show_then_revoke(world) -> None:
     refused = await world.slash(
         "city verify", user=world.sam, city=choice["value"], options={"user": world.lena}
     )
-    assert "Only coalition coordinators and server admins" in one_private_reply(refused)
+    assert "Lyon is in no active coalition, so only server admins can verify" in (
+        one_private_reply(refused)
+    )
 
     verified = await world.slash(
         "city verify",
@@ -193,3 +195,59 @@ async def test_city_autocomplete_offers_at_most_25(world) -> None:
 async def test_free_text_instead_of_a_choice_is_not_found(world) -> None:
     reply = await world.slash("city show", user=world.sam, city="Lyon")
     assert "Pick one from the list" in one_private_reply(reply)
+
+
+# ------------------------------------------------------------------------------- trust
+
+
+async def _add_city_in_no_coalition(world, name: str = "Nice") -> int:  # type: ignore[no-untyped-def]
+    await add(world, name)
+    [choice] = await world.autocomplete("city show", "city", name, user=world.ada)
+    return int(choice["value"])
+
+
+@both_backends
+async def test_a_member_cannot_make_themselves_a_city_representative_and_sign(world) -> None:
+    """The attack: create a coalition (becoming a coordinator), verify oneself for a city in
+    no coalition, join a coalition with it, sign in its name; or revoke its real people."""
+    seed = await seed_e2e(world)
+    nice = await _add_city_in_no_coalition(world)
+    real = await world.slash(
+        "city verify", user=world.ada, city=str(nice), options={"user": world.olga}
+    )
+    assert "verified representative of Nice" in one_private_reply(real)
+
+    created = await world.slash(
+        "coalition create", user=world.sam, name="Sam's Group", kind="peer_group"
+    )
+    text = one_private_reply(created)
+    assert "only server admins can create coalitions" in text and "/setup" in text
+
+    # Even someone who coordinates a coalition may neither verify themselves nor handle a
+    # city that is in none of their coalitions.
+    for user in (world.sam, world.cora):
+        itself = await world.slash("city verify", user=user, city=str(nice), options={"user": user})
+        assert "verif" in one_private_reply(itself)
+        revoked = await world.slash(
+            "city revoke", user=user, city=str(nice), options={"user": world.olga}
+        )
+        assert "only server admins can revoke representatives" in one_private_reply(revoked)
+    mine = await world.slash(
+        "city verify", user=world.cora, city=str(nice), options={"user": world.cora}
+    )
+    assert "You cannot verify yourself" in one_private_reply(mine)
+
+    for user in (world.sam, world.cora):
+        joined = await world.slash(
+            "coalition join", user=user, coalition=str(seed.coalition), city=str(nice)
+        )
+        assert "don't represent Nice" in one_private_reply(joined)
+        signed = await world.slash("ask sign", user=user, ask=str(seed.ask), city=str(nice))
+        assert "don't represent Nice" in one_private_reply(signed)
+
+    shown = await world.slash("city show", user=world.sam, city=str(nice))
+    text = one_private_reply(shown)
+    assert world.olga.mention in text
+    assert world.sam.mention not in text and world.cora.mention not in text
+    signatories = await world.slash("ask signatories", user=world.sam, ask=str(seed.ask))
+    assert "Nice" not in one_private_reply(signatories)

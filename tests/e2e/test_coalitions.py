@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
 import discord
+import pytest
 from discord import app_commands
+from sqlalchemy import select
 
 from bot.cogs import render
-from bot.services import cities, coalitions
+from bot.cogs.webhooks import runtime_of as webhooks_runtime
+from bot.db.models import Action, Reminder
+from bot.reminders import runtime_of as reminders_runtime
+from bot.services import asks, cities, coalitions
 from bot.services.common import Actor
 from tests.conftest import both_backends
 from tests.seed import seed_e2e
+from tests.webhooks.conftest import Receiver
 
 
 def one_private_reply(reply) -> str:  # type: ignore[no-untyped-def]
@@ -28,6 +38,10 @@ def field(reply, name: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def create(world, name: str = "Rhône Pact", user=None, **extra):  # type: ignore[no-untyped-def]
+    from bot.services import onboarding  # who may create is tested in test_onboarding.py
+
+    async with world.uow() as uow:
+        await onboarding.set_anyone_creates(uow, world.actor(world.ada, admin=True), True)
     return await world.slash(
         "coalition create",
         user=user or world.cora,
@@ -76,7 +90,9 @@ async def test_list_shows_members_kind_and_archived(world) -> None:
     seed = await seed_e2e(world, with_ask=False)
     await create(world, name="Old Pact", kind="peer_group")
     old = await coalition_id(world, world.cora, "old")
-    await world.slash("coalition archive", user=world.cora, coalition=old)
+    prompt = await world.slash("coalition archive", user=world.cora, coalition=old)
+    assert "It has no open asks and no upcoming actions." in one_private_reply(prompt)
+    await world.emu.click(prompt.message, label="Confirm", user=world.cora)
     listing = await world.slash("coalition list", user=world.sam)
     text = one_private_reply(listing)
     assert "**Alpine Climate Pact** — City partnership · 3 member cities" in text
@@ -212,8 +228,10 @@ async def test_archive_makes_it_read_only_and_closes_open_asks(world) -> None:
     cid = str(seed.coalition)
     refused = await world.slash("coalition archive", user=world.lena, coalition=cid)
     assert "Only coordinators" in one_private_reply(refused)
-    archived = await world.slash("coalition archive", user=world.cora, coalition=cid)
-    assert "archived and read-only. 1 open ask was closed." in one_private_reply(archived)
+    prompt = await world.slash("coalition archive", user=world.cora, coalition=cid)
+    assert "1 open ask will be closed" in one_private_reply(prompt)
+    await world.emu.click(prompt.message, label="Confirm", user=world.cora)
+    assert "archived and read-only. 1 open ask was closed." in prompt.message.content
     join = await world.slash("coalition leave", user=world.lena, coalition=cid)
     assert "archived and read-only" in one_private_reply(join)
     shown = await world.slash("coalition show", user=world.sam, coalition=cid)
@@ -351,3 +369,150 @@ async def test_settings_group_is_open_to_other_extensions(world) -> None:
     # Discord allows 25 subcommands/groups per group; leave room for others.
     assert len(group.commands) <= 20
     assert len(settings.commands) <= 23
+
+
+# --- archiving does what closing each ask and cancelling each action would do ---
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    server = Receiver()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@both_backends
+async def test_archive_confirms_the_counts_then_closes_asks_and_cancels_actions(
+    world, receiver: Receiver
+) -> None:
+    seed = await seed_e2e(world)
+    cid = str(seed.coalition)
+    async with world.uow() as uow:
+        await asks.create_ask(
+            uow,
+            world.actor(world.cora),
+            coalition_id=seed.coalition,
+            title="Safe school streets",
+            target="Ministry",
+            text="Close school streets to cars.",
+        )
+    await world.slash(
+        "webhook add",
+        user=world.cora,
+        coalition=cid,
+        url=receiver.url,
+        events="ask_closed, action_changed",
+    )
+    when = (world.clock.now() + timedelta(days=10)).strftime("%Y-%m-%d %H:%M")
+    await world.slash(
+        "action schedule",
+        user=world.cora,
+        coalition=cid,
+        title="Meet the Minister",
+        when=when,
+        timezone="UTC",
+        kind="meeting",
+    )
+    channel = world.channels["coalition"]
+    [announcement] = [m for m in world.emu.channel_messages(channel) if m.buttons()]
+    await world.emu.click(announcement, label="Going", user=world.lena)
+    async with world.uow() as uow:
+        action_id = int(await uow.session.scalar(select(Action.id)))
+
+    # The prompt says what will happen; Cancel changes nothing.
+    prompt = await world.slash("coalition archive", user=world.cora, coalition=cid)
+    text = one_private_reply(prompt)
+    assert "Archive **Alpine Climate Pact**?" in text
+    assert "2 open asks will be closed" in text and "1 upcoming action will be cancelled" in text
+    assert sorted(b["custom_id"] for b in prompt.message.buttons()) == [
+        f"archive:cancel:{seed.coalition}",
+        f"archive:confirm:{seed.coalition}",
+    ]
+    await world.emu.click(prompt.message, label="Cancel", user=world.cora)
+    assert prompt.message.content.startswith("Not archived")
+    assert prompt.message.buttons() == []
+    shown = await world.slash("coalition show", user=world.sam, coalition=cid)
+    assert "**Archived**" not in shown.embeds[0]["description"]
+    listed = await world.slash("ask list", user=world.sam, coalition=cid)
+    assert "Safe school streets" in listed.all_text and "Car-free centres" in listed.all_text
+    assert await webhooks_runtime(world.bot).deliver_due() == 0 and receiver.requests == []
+    assert world.emu.dms(world.lena) == []
+
+    # Confirm: each ask closed as /ask close would, the action cancelled as /action cancel.
+    prompt = await world.slash("coalition archive", user=world.cora, coalition=cid)
+    await world.emu.click(prompt.message, label="Confirm", user=world.cora)
+    done = prompt.message.content
+    assert "Alpine Climate Pact is archived and read-only. 2 open asks were closed." in done
+    assert "1 upcoming action was cancelled; I'm telling the cities that answered: Lyon." in done
+    assert prompt.message.buttons() == []
+
+    await receiver.wait_for(3)
+    bodies = [json.loads(r.body) for r in receiver.requests]
+    assert sorted(b["type"] for b in bodies) == ["action_changed", "ask_closed", "ask_closed"]
+    [change] = [b["data"] for b in bodies if b["type"] == "action_changed"]
+    assert (change["action_id"], change["change"]) == (str(action_id), "cancelled")
+
+    # The notices go out in the background once the reply is sent.
+    await world.emu.wait_for(lambda: len(world.emu.dms(world.lena)) == 1)
+    await world.emu.wait_for(lambda: announcement.buttons() == [])
+    await reminders_runtime(world.bot).wait_idle()
+    [dm] = world.emu.dms(world.lena)  # Lyon answered Going
+    assert "cancelled" in dm.text and "Alpine Climate Pact was archived" in dm.text
+    assert world.emu.dms(world.gus) == []  # Grenoble never answered
+    assert announcement.buttons() == []  # the announcement no longer takes answers
+    ics = await world.slash("action ics", user=world.sam, action=str(action_id))
+    assert b"STATUS:CANCELLED" in ics.files[0][1]
+    async with world.uow() as uow:
+        statuses = (
+            await uow.session.scalars(
+                select(Reminder.status).where(
+                    Reminder.action_id == action_id, Reminder.kind == "action"
+                )
+            )
+        ).all()
+    assert statuses and set(statuses) == {"cancelled"}  # no reminder of a cancelled action
+    history = await world.slash("ask history", user=world.sam, ask=str(seed.ask))
+    assert "closed it (version 1): coalition archived" in history.all_text
+
+
+# --- leaving: the signature ends as "left" and rejoining does not revive it ---
+
+
+async def test_leave_shows_the_signature_as_left_and_rejoining_means_signing_again(world) -> None:
+    seed = await seed_e2e(world)
+    cid = str(seed.coalition)
+    prompt = await world.slash("ask sign", user=world.lena, ask=str(seed.ask))
+    await world.emu.click(prompt.message, label="Confirm", user=world.lena)
+
+    left = await world.slash("coalition leave", user=world.lena, coalition=cid)
+    text = one_private_reply(left)
+    assert "Lyon left Alpine Climate Pact. Its 1 signature stays on record as left" in text
+    shown = await world.slash("ask signatories", user=world.sam, ask=str(seed.ask))
+    assert field(shown, "Signed (0)") == "none"
+    gone = field(shown, "Left the coalition (1)")
+    assert "**Lyon** (France)" in gone and "back in the coalition" not in gone
+    assert "0 of 2 member cities signed" in shown.all_text
+
+    await world.slash("coalition join", user=world.lena, coalition=cid)
+    shown = await world.slash("ask signatories", user=world.sam, ask=str(seed.ask))
+    assert "0 of 3 member cities signed" in shown.all_text
+    back = field(shown, "Left the coalition (1)")
+    assert "**Lyon**" in back and "not counted until it signs again" in back
+    assert "Lyon" not in field(shown, "Missing (2)")
+    history = await world.slash("ask history", user=world.sam, ask=str(seed.ask))
+    assert (
+        f"{world.lena.mention} ended the signature for Lyon (version 1): Lyon left Alpine "
+        "Climate Pact; this signature no longer counts"
+    ) in history.all_text
+
+    again = await world.slash("ask sign", user=world.lena, ask=str(seed.ask))
+    assert "Confirm to sign it for Lyon" in again.text  # a new signature, not a re-confirmation
+    await world.emu.click(again.message, label="Confirm", user=world.lena)
+    assert 'Done: Lyon signed "Car-free centres by 2030"' in again.message.content
+    shown = await world.slash("ask signatories", user=world.sam, ask=str(seed.ask))
+    assert "1 of 3 member cities signed" in shown.all_text
+    assert "Lyon" in field(shown, "Signed (1)")
+    assert "Left the coalition" not in shown.all_text

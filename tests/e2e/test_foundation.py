@@ -148,6 +148,16 @@ async def test_python_m_bot_runs_answers_and_stops_on_sigterm(emu, tmp_path) -> 
     assert "ready as" in output
     assert "path=/about" in output and "outcome=ok" in output
     assert emu.bot_token not in output
+    # The operator is told where to invite the bot, once, with the permissions it needs.
+    invite = (
+        f"https://discord.com/oauth2/authorize?client_id={emu.application_id}"
+        "&scope=bot+applications.commands&permissions=52224"
+    )
+    assert output.count(invite) == 1, output
+    [line] = [line for line in output.splitlines() if invite in line]
+    assert "INFO bot: invite link (permissions 52224: View Channels, Send Messages" in line
+    # The bot has no voice: discord.py's voice warnings are not printed.
+    assert "voice will NOT be supported" not in output and "PyNaCl" not in output
     emu.assert_no_violations()
 
 

@@ -13,11 +13,17 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import Action
-from tests.e2e.test_actions import schedule
+from bot.reminders import runtime_of
+from tests.e2e.test_actions import announcements, schedule
 from tests.e2e.world import World
 from tests.emulator import DiscordEmulator, EmulatorUsageError, Interaction
 from tests.hostile.corpus import CORPUS
+from tests.hostile.discord_markdown import message_power, rendered_parts
 from tests.seed import seed_e2e
+
+EVIL = "https://evil.example/sign"
+# A masked link, a heading and a block quote that would pose as the bot if rendered.
+POSING = f"> **Coalition Bot:** official notice\n# Sign now\n[click here]({EVIL})"
 
 
 def assert_nothing_pings(emu: DiscordEmulator) -> None:
@@ -30,6 +36,23 @@ def assert_nothing_pings(emu: DiscordEmulator) -> None:
         assert "everyone" not in parse and "roles" not in parse, where
         assert not allowed.get("roles"), where
         assert set(allowed) <= {"parse", "users", "roles", "replied_user"}, where
+
+
+def assert_no_markdown_power(emu: DiscordEmulator) -> None:
+    """No channel post or DM the bot wrote shows a masked link, heading or block quote: user
+    text reads as typed. (Private replies only echo the reader's own words.)"""
+    for message in emu.messages.values():
+        if message.ephemeral or message.deleted or message.loading:
+            continue
+        assert not message_power(message), (message_power(message), message.text[:300])
+
+
+def shown_as_typed(message: Any) -> str:
+    """The message's rendered text, after checking it has no link, heading or quote power."""
+    assert not message_power(message), message_power(message)
+    text = "\n".join(rendered_parts(message))
+    assert EVIL in text, "the URL must be shown"
+    return text
 
 
 def replies(inter: Interaction) -> list[Any]:
@@ -68,7 +91,7 @@ async def test_corpus_in_names_notes_and_reasons(world: World) -> None:
             await try_slash(
                 world,
                 "coalition create",
-                user=world.cora,
+                user=world.ada,  # by default only admins create coalitions
                 name=value,
                 kind="peer_group",
                 description=value,
@@ -117,6 +140,7 @@ async def test_corpus_in_names_notes_and_reasons(world: World) -> None:
         shown = await world.slash("city show", user=world.sam, city=str(city_id))
         assert "Something went wrong" not in shown.all_text
     assert_nothing_pings(world.emu)
+    assert_no_markdown_power(world.emu)
 
 
 async def test_corpus_in_ask_forms_statements_and_letters(world: World) -> None:
@@ -184,3 +208,115 @@ async def test_corpus_in_ask_forms_statements_and_letters(world: World) -> None:
         action_id = await uow.session.scalar(select(Action.id))
     await world.slash("action show", user=world.sam, action=str(action_id))
     assert_nothing_pings(world.emu)
+    assert_no_markdown_power(world.emu)
+
+
+async def test_user_text_in_ask_announcements_and_dms_shows_as_typed(world: World) -> None:
+    seed = await seed_e2e(world, with_ask=False)
+    channel = world.channels["coalition"]
+    form = await world.slash("ask create", user=world.cora, coalition=str(seed.coalition))
+    title = f"[Official notice]({EVIL})"
+    done = await world.emu.submit_modal(
+        form, {"title": title, "target": f"# [Mayor]({EVIL})", "text": POSING}
+    )
+    assert "Created" in done.text
+    await world.emu.wait_for(lambda: len(world.emu.channel_messages(channel)) == 1)
+    [announced] = world.emu.channel_messages(channel)
+    text = shown_as_typed(announced)
+    assert "Official notice" in text and "Sign now" in text and "Mayor" in text
+    async with world.uow() as uow:
+        from bot.db.models import Ask
+
+        ask_id = await uow.session.scalar(select(Ask.id))
+
+    # Lyon signs: the progress announcement quotes the title.
+    prompt = await world.slash("ask sign", user=world.lena, ask=str(ask_id))
+    shown_as_typed(prompt.message)
+    await world.emu.click(prompt.message, label="Confirm", user=world.lena)
+    await world.emu.wait_for(lambda: len(world.emu.channel_messages(channel)) == 2)
+    signed = world.emu.channel_messages(channel)[-1]
+    assert "Lyon signed" in shown_as_typed(signed)
+
+    # An edit DMs Lyon's representative to re-confirm: the DM quotes the title too.
+    edit = await world.slash("ask edit", user=world.cora, ask=str(ask_id))
+    await world.emu.submit_modal(edit, {"text": POSING + "\nand more"})
+    [dm] = world.emu.dms(world.lena)
+    assert "re-confirm" in shown_as_typed(dm)
+    world.emu.violations[:] = [v for v in world.emu.violations if v.code != 50007]  # mia
+
+    # Someone else reads the ask and its history.
+    shown = await world.slash("ask show", user=world.sam, ask=str(ask_id))
+    for message in replies(shown):
+        assert not message_power(message)
+    assert_no_markdown_power(world.emu)
+
+
+async def test_statements_action_titles_places_and_reasons_show_as_typed(world: World) -> None:
+    seed = await seed_e2e(world)
+    statement = await world.slash("statement submit", user=world.lena, ask=str(seed.ask))
+    saved = await world.emu.submit_modal(
+        statement, {"statement": POSING, "name": f"[Mayor of Lyon]({EVIL})"}
+    )
+    assert "Saved" in saved.text
+    read = await world.slash(
+        "statement show", user=world.sam, ask=str(seed.ask), city=str(seed.lyon)
+    )
+    [message] = replies(read)
+    assert "Sign now" in shown_as_typed(message)
+
+    await schedule(
+        world,
+        seed,
+        title=f"[Meet the Minister]({EVIL})",
+        location=f"> [Town hall]({EVIL})",
+        description=POSING,
+    )
+    [post] = announcements(world)
+    assert "Town hall" in shown_as_typed(post)
+    await world.emu.click(post, label="Going", user=world.lena)
+    async with world.uow() as uow:
+        action_id = await uow.session.scalar(select(Action.id))
+    await world.slash(
+        "action cancel", user=world.cora, action=str(action_id), reason=f"# [Why]({EVIL})"
+    )
+    await runtime_of(world.bot).wait_idle()
+    cancelled = world.emu.dms(world.lena)[-1]
+    assert "cancelled" in shown_as_typed(cancelled) and "Why" in cancelled.text
+    assert_no_markdown_power(world.emu)
+
+
+async def test_escaped_text_at_every_length_limit_still_fits_discords_limits(world: World) -> None:
+    """Escaping can double text ("*" shows as "\\*"): the longest hostile values still render
+    (the emulator rejects an embed over Discord's limits)."""
+    seed = await seed_e2e(world)
+    form = await world.slash("ask create", user=world.cora, coalition=str(seed.coalition))
+    done = await world.emu.submit_modal(
+        form, {"title": "*" * 100, "target": "_" * 200, "text": "#" * 4000}
+    )
+    assert "Created" in done.text
+    async with world.uow() as uow:
+        from bot.db.models import Ask
+
+        ask_id = max((await uow.session.scalars(select(Ask.id))).all())
+    prompt = await world.slash("ask sign", user=world.lena, ask=str(ask_id), note="~" * 1000)
+    assert prompt.message.buttons(), prompt.text
+    await schedule(world, seed, title="*" * 100, location="_" * 200, description="[" * 2000)
+    [post] = announcements(world)
+    for user in (world.lena, world.gus):
+        await world.slash(
+            "action rsvp",
+            user=user,
+            action=post.buttons()[0]["custom_id"].split(":")[2],
+            response="going",
+            note="*" * 500,
+        )
+    action_id = post.buttons()[0]["custom_id"].split(":")[2]
+    shown = await world.slash("action show", user=world.sam, action=action_id)
+    assert "Something went wrong" not in shown.all_text
+    statement = await world.slash("statement submit", user=world.lena, ask=str(seed.ask))
+    await world.emu.submit_modal(statement, {"statement": "*" * 4000, "name": "_" * 100})
+    read = await world.slash(
+        "statement show", user=world.sam, ask=str(seed.ask), city=str(seed.lyon)
+    )
+    assert "Something went wrong" not in read.all_text
+    world.emu.assert_no_violations()

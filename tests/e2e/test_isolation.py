@@ -365,3 +365,22 @@ async def test_server_b_works_with_its_own_entities(world, who: str) -> None:
         assert "Done: Lyon 2 signed" in done.all_text or "Done: Lyon 2 signed" in (
             prompt.message.text
         )
+
+
+async def test_one_servers_setup_choices_do_not_apply_in_another(world) -> None:
+    """Bea opens coalition creation to everyone in B: Lena (in both) creates there, not in A."""
+    panel = await world.slash("setup", user=world.bea, guild=world.other_guild)
+    await world.emu.click(panel.message, label="2. Everyone may create coalitions", user=world.bea)
+    assert "Everyone." in panel.message.text
+    in_b = await world.slash(
+        "coalition create",
+        user=world.lena,
+        guild=world.other_guild,
+        name="B net",
+        kind="peer_group",
+    )
+    assert "Created **B net**" in in_b.text
+    in_a = await world.slash("coalition create", user=world.lena, name="A net", kind="peer_group")
+    assert "only server admins can create coalitions" in in_a.text
+    own = await world.slash("setup", user=world.ada)
+    assert "Server admins only (pick a role to add its members)" in own.text

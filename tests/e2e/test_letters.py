@@ -101,10 +101,11 @@ async def test_statement_show_and_withdraw(world) -> None:
         "statement show", user=world.sam, ask=str(seed.ask), city=str(seed.lyon)
     )
     [embed] = one_private_message(read).embeds
-    assert embed["description"] == "# Lyon says yes"
+    # Shown as typed, not as a heading (bot.text.plain).
+    assert embed["description"] == r"\# Lyon says yes"
     assert "Léa Martin, Deputy Mayor for Climate" in str(embed["fields"])
     own = await world.slash("statement show", user=world.lena, ask=str(seed.ask))
-    assert one_private_message(own).embeds[0]["description"] == "# Lyon says yes"
+    assert one_private_message(own).embeds[0]["description"] == r"\# Lyon says yes"
 
     gone = await world.slash("statement withdraw", user=world.lena, ask=str(seed.ask))
     assert "Withdrew Lyon's statement" in one_private_message(gone).text

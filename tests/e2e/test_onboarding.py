@@ -21,8 +21,10 @@ async def test_help_for_a_newcomer_points_to_city_represent(world) -> None:
     reply = await world.slash("help", user=world.sam)
     assert reply.ephemeral
     assert "You represent no city yet: run `/city represent`" in reply.text
-    assert "`/coalition create`" in reply.text  # anyone may start one in this server
-    assert "/setup" not in reply.text  # not an admin
+    # Only admins create coalitions by default; /help says an admin can change it.
+    assert "`/coalition create`" not in reply.text
+    assert "only server admins can create coalitions; a server admin can change" in reply.text
+    assert "Run `/setup`" not in reply.text  # not an admin
 
 
 async def test_help_in_an_empty_server_says_to_ask_for_a_city(world) -> None:
@@ -118,8 +120,18 @@ async def test_help_in_direct_messages_shows_getting_started(world) -> None:
 # ------------------------------------------------------------------------------- /setup
 
 
-def _select(message, kind: int) -> str:
-    return next(s["custom_id"] for s in message.selects() if s["type"] == kind)
+def _select(message, kind: int, placeholder: str = "") -> str:
+    return next(
+        s["custom_id"]
+        for s in message.selects()
+        if s["type"] == kind and s.get("placeholder", "").startswith(placeholder)
+    )
+
+
+async def _create(world, user, name: str) -> str:  # type: ignore[no-untyped-def]
+    reply = await world.slash("coalition create", user=user, name=name, kind="peer_group")
+    assert reply.ephemeral
+    return reply.text
 
 
 @both_backends
@@ -128,47 +140,99 @@ async def test_setup_choices_take_effect(world, database_url) -> None:
     world.guild.give_role(world.cora, founders)
     coalition_room = world.channels["coalition"]
 
+    # Out of the box only admins create coalitions, and say how to change it.
+    refused = await _create(world, world.cora, "Too Early")
+    assert "only server admins can create coalitions" in refused and "/setup" in refused
+
     panel = await world.slash("setup", user=world.ada)
     assert panel.ephemeral
     assert "Not chosen yet" in panel.text
+    assert "Server admins only (pick a role to add its members)" in panel.text
     message = panel.message
     await world.emu.select(
         message, values=[coalition_room], user=world.ada, custom_id=_select(message, 8)
     )
     assert "All set" in message.text and "Missing" not in message.text
     await world.emu.select(
-        message, values=[founders], user=world.ada, custom_id=_select(message, 6)
+        message, values=[founders], user=world.ada, custom_id=_select(message, 6, "2.")
     )
-    assert f"Members with <@&{founders.id}>" in message.text
+    assert f"Members with <@&{founders.id}>, and server admins" in message.text
     done = await world.emu.click(message, label="Done", user=world.ada)
     assert done.message is message and message.components == []
     assert "Setup saved" in message.text
     assert f"<#{coalition_room.id}>" in message.text
+    assert f"Only members with <@&{founders.id}> (and server admins)" in message.text
 
     # A coalition created without a channel announces in the chosen one.
-    created = await world.slash(
-        "coalition create", user=world.cora, name="Lake Cities", kind="peer_group"
-    )
-    assert "Created **Lake Cities**" in created.text
+    assert "Created **Lake Cities**" in await _create(world, world.cora, "Lake Cities")
     shown = await world.autocomplete("coalition show", "coalition", "Lake", user=world.cora)
     show = await world.slash("coalition show", user=world.cora, coalition=shown[0]["value"])
     assert f"<#{coalition_room.id}>" in show.text
 
     # Someone without the role is refused, in plain words.
-    refused = await world.slash(
-        "coalition create", user=world.sam, name="Sam's Group", kind="peer_group"
+    assert "members with the coalition-creator role chosen in /setup" in await _create(
+        world, world.sam, "Sam's Group"
     )
-    assert "only members with the coalition-creator role" in refused.text
-    assert refused.ephemeral
 
-    # "Everyone" lifts the restriction.
+    # "Everyone" lifts the restriction, and is undone as plainly.
     again = await world.slash("setup", user=world.ada)
     await world.emu.click(again.message, label="2. Everyone may create coalitions", user=world.ada)
     assert "Everyone." in again.message.text
-    allowed = await world.slash(
-        "coalition create", user=world.sam, name="Sam's Group", kind="peer_group"
+    assert "Created **Sam's Group**" in await _create(world, world.sam, "Sam's Group")
+    await world.emu.click(again.message, label="2. Only admins and the role", user=world.ada)
+    assert f"Members with <@&{founders.id}>" in again.message.text
+    assert "coalition-creator role" in await _create(world, world.sam, "Sam's Second")
+    help_text = (await world.slash("help", user=world.ada)).text
+    assert f"Who may create coalitions: server admins and members with <@&{founders.id}>" in (
+        help_text
     )
-    assert "Created **Sam's Group**" in allowed.text
+    assert "(change it with `/setup`)" in help_text
+
+
+@both_backends
+async def test_setup_names_the_verifier_role(world, database_url) -> None:
+    """Verifiers answer requests for cities in no coalition yet (as admins do)."""
+    verifiers = world.guild.add_role("Verifiers")
+    world.guild.give_role(world.vic, verifiers)
+    await world.slash("city add", user=world.ada, name="Nice", country="France")
+    [nice] = await world.autocomplete("city represent", "city", "Nice", user=world.sam)
+    await world.slash("city represent", user=world.sam, city=nice["value"])
+
+    refused = await world.slash(
+        "city verify", user=world.vic, city=nice["value"], options={"user": world.sam}
+    )
+    assert "Nice is in no active coalition, so only server admins can verify" in refused.text
+
+    panel = await world.slash("setup", user=world.ada)
+    message = panel.message
+    assert "Who verifies representatives of cities in no coalition" in message.text
+    await world.emu.select(
+        message, values=[verifiers], user=world.ada, custom_id=_select(message, 6, "3.")
+    )
+    assert f"Members with <@&{verifiers.id}>, and server admins." in message.text
+    # @everyone cannot verify: anyone could then speak for any new city.
+    everyone = await world.emu.select(
+        message, values=[world.guild.everyone], user=world.ada, custom_id=_select(message, 6, "3.")
+    )
+    assert "@everyone cannot be the verifier role" in everyone.text and everyone.ephemeral
+    help_text = (await world.slash("help", user=world.vic)).text
+    assert "Requests to represent Nice" in help_text
+
+    itself = await world.slash(
+        "city verify", user=world.vic, city=nice["value"], options={"user": world.vic}
+    )
+    assert "You cannot verify yourself" in itself.text
+    verified = await world.slash(
+        "city verify", user=world.vic, city=nice["value"], options={"user": world.sam}
+    )
+    assert "is now a verified representative of Nice" in verified.text
+
+    await world.emu.click(message, label="3. Only admins verify", user=world.ada)
+    assert "Server admins only." in message.text
+    revoke = await world.slash(
+        "city revoke", user=world.vic, city=nice["value"], options={"user": world.sam}
+    )
+    assert "only server admins can revoke representatives" in revoke.text
 
 
 async def test_setup_reports_missing_permissions_in_the_chosen_channel(world) -> None:

@@ -1,17 +1,25 @@
+# ruff: noqa: E501  (the table below is wider than a line of code)
 """Who may run what: every registered command, run by each kind of caller, against the table.
 
 The rules (bot/services/permissions.py and the README): anyone in the server may read
-(shows, lists, history, calendar files) and may ask to represent a city or start a coalition;
-verified representatives act for their own city (sign, withdraw, RSVP, join, leave,
-statements); the coalition's coordinators and server admins manage the coalition (asks,
-actions, settings, members, coordinators, letters, webhooks); cities and representatives are
-shared by the server's coalitions, so a coordinator of *any* coalition may add cities and
-verify or revoke representatives. A letter and its finalised versions are read by the
-coalition's coordinators, admins and representatives of its member cities.
+(shows, lists, history, calendar files) and may ask to represent a city; server admins create
+coalitions (and, if /setup says so, a creator role or everyone); verified representatives act
+for their own city (sign, withdraw, RSVP, join, leave, statements); the coalition's
+coordinators and server admins manage the coalition (asks, actions, settings, members,
+coordinators, letters, webhooks). Cities are shared by the server's coalitions, so a
+coordinator of *any* coalition may add cities; but who speaks for a city is decided only by
+coordinators of a coalition the city is in or asked to join, by admins, and, for a city in no
+active coalition, by the verifier role chosen in /setup. Nobody but an admin verifies
+themselves. A letter and its finalised versions are read by the coalition's coordinators,
+admins and representatives of its member cities.
+
+The callers are the kinds of tests/e2e/callers.py. The outsider runs every command in his own
+server B (where he coordinates and represents), with server A's ids: "no" means refused or not
+found, "ok" that it worked on B's own data; either way the reply names nothing of server A.
 
 Each caller kind gets one running bot; every command is aimed at a freshly seeded coalition
 (tests/e2e/callers.py) whenever the previous command changed something, and every refusal is
-checked to have changed nothing at all.
+checked to have changed nothing at all. A row "command (case)" is one more case of a command.
 """
 
 from __future__ import annotations
@@ -26,70 +34,91 @@ import pytest
 from bot.services import asks, letters
 from bot.services.common import Actor
 from tests.commands import registered_commands
-from tests.e2e.callers import Subject, changes, messages, seed_subject, snapshot, when_in_2031
-
-CALLERS = ("stranger", "pending", "other_rep", "rep", "other_coord", "coord", "admin")
+from tests.e2e.callers import (
+    CALLERS,
+    Subject,
+    caller_guild,
+    caller_user,
+    changes,
+    messages,
+    prepare_callers,
+    seed_subject,
+    shows_server_a,
+    snapshot,
+    when_in_2031,
+)
 
 # ok: the action happened / the data was shown.  no: one private refusal that says who may do
-# it, and nothing changed.  Commands whose first step is a form or a Confirm prompt are
-# completed (form submitted, Confirm pressed) when allowed; "ok" then means the final step
-# succeeded, "no" that the caller was refused before the form or prompt appeared.
+# it (or, for the outsider, that nothing was found), and nothing changed.  Commands whose first
+# step is a form or a Confirm prompt are completed (form submitted, Confirm pressed) when
+# allowed; "ok" then means the final step succeeded, "no" that the caller was refused before
+# the form or prompt appeared.
 MATRIX = """
-command                         stranger pending other_rep rep  other_coord coord admin
-about                           ok       ok      ok        ok   ok          ok    ok
-help                            ok       ok      ok        ok   ok          ok    ok
-setup                           no       no      no        no   no          no    ok
-city add                        no       no      no        no   ok          ok    ok
-city list                       ok       ok      ok        ok   ok          ok    ok
-city show                       ok       ok      ok        ok   ok          ok    ok
-city represent                  ok       ok      ok        ok   ok          ok    ok
-city verify                     no       no      no        no   no          ok    ok
-city revoke                     no       no      no        no   no          ok    ok
-coalition create                ok       ok      ok        ok   ok          ok    ok
-coalition list                  ok       ok      ok        ok   ok          ok    ok
-coalition show                  ok       ok      ok        ok   ok          ok    ok
-coalition join                  no       no      no        ok   no          no    no
-coalition approve               no       no      no        no   no          ok    ok
-coalition reject                no       no      no        no   no          ok    ok
-coalition leave                 no       no      no        ok   no          ok    ok
-coalition coordinators add      no       no      no        no   no          ok    ok
-coalition coordinators remove   no       no      no        no   no          ok    ok
-coalition archive               no       no      no        no   no          ok    ok
-coalition settings channel      no       no      no        no   no          ok    ok
-coalition settings approval     no       no      no        no   no          ok    ok
-coalition settings reminders    no       no      no        no   no          ok    ok
-coalition settings digest       no       no      no        no   no          ok    ok
-ask create                      no       no      no        no   no          ok    ok
-ask list                        ok       ok      ok        ok   ok          ok    ok
-ask show                        ok       ok      ok        ok   ok          ok    ok
-ask sign                        no       no      no        ok   no          no    no
-ask withdraw                    no       no      no        ok   no          no    no
-ask signatories                 ok       ok      ok        ok   ok          ok    ok
-ask edit                        no       no      no        no   no          ok    ok
-ask close                       no       no      no        no   no          ok    ok
-ask reopen                      no       no      no        no   no          ok    ok
-ask history                     ok       ok      ok        ok   ok          ok    ok
-action schedule                 no       no      no        no   no          ok    ok
-action list                     ok       ok      ok        ok   ok          ok    ok
-action show                     ok       ok      ok        ok   ok          ok    ok
-action rsvp                     no       no      no        ok   no          no    no
-action reschedule               no       no      no        no   no          ok    ok
-action cancel                   no       no      no        no   no          ok    ok
-action ics                      ok       ok      ok        ok   ok          ok    ok
-statement submit                no       no      no        ok   no          no    no
-statement show                  ok       ok      ok        ok   ok          ok    ok
-statement withdraw              no       no      no        ok   no          no    no
-letter settings                 no       no      no        no   no          ok    ok
-letter preview                  no       no      no        no   no          ok    ok
-letter export                   no       no      ok        ok   no          ok    ok
-letter finalise                 no       no      no        no   no          ok    ok
-letter versions                 no       no      ok        ok   no          ok    ok
-webhook add                     no       no      no        no   no          ok    ok
-webhook list                    no       no      no        no   no          ok    ok
-webhook remove                  no       no      no        no   no          ok    ok
-webhook test                    no       no      no        no   no          ok    ok
-webhook resume                  no       no      no        no   no          ok    ok
+command                             admin verifier coord other_coord rep other_rep pending stranger outsider
+about                               ok    ok       ok    ok          ok  ok        ok      ok       ok
+help                                ok    ok       ok    ok          ok  ok        ok      ok       ok
+setup                               ok    no       no    no          no  no        no      no       no
+city add                            ok    no       ok    ok          no  no        no      no       ok
+city list                           ok    ok       ok    ok          ok  ok        ok      ok       ok
+city show                           ok    ok       ok    ok          ok  ok        ok      ok       no
+city represent                      ok    ok       ok    ok          ok  ok        ok      ok       no
+city verify                         ok    no       ok    no          no  no        no      no       no
+city verify (city asking to join)   ok    no       ok    no          no  no        no      no       no
+city verify (city in no coalition)  ok    ok       no    no          no  no        no      no       no
+city verify (themselves)            ok    no       no    no          no  no        no      no       no
+city revoke                         ok    no       ok    no          no  no        no      no       no
+city revoke (city asking to join)   ok    no       ok    no          no  no        no      no       no
+city revoke (city in no coalition)  ok    ok       no    no          no  no        no      no       no
+coalition create                    ok    no       no    no          no  no        no      no       no
+coalition list                      ok    ok       ok    ok          ok  ok        ok      ok       ok
+coalition show                      ok    ok       ok    ok          ok  ok        ok      ok       no
+coalition join                      no    no       no    no          ok  no        no      no       no
+coalition approve                   ok    no       ok    no          no  no        no      no       no
+coalition reject                    ok    no       ok    no          no  no        no      no       no
+coalition leave                     ok    no       ok    no          ok  no        no      no       no
+coalition coordinators add          ok    no       ok    no          no  no        no      no       no
+coalition coordinators remove       ok    no       ok    no          no  no        no      no       no
+coalition archive                   ok    no       ok    no          no  no        no      no       no
+coalition settings channel          ok    no       ok    no          no  no        no      no       no
+coalition settings approval         ok    no       ok    no          no  no        no      no       no
+coalition settings reminders        ok    no       ok    no          no  no        no      no       no
+coalition settings digest           ok    no       ok    no          no  no        no      no       no
+ask create                          ok    no       ok    no          no  no        no      no       no
+ask list                            ok    ok       ok    ok          ok  ok        ok      ok       no
+ask show                            ok    ok       ok    ok          ok  ok        ok      ok       no
+ask sign                            no    no       no    no          ok  no        no      no       no
+ask withdraw                        no    no       no    no          ok  no        no      no       no
+ask signatories                     ok    ok       ok    ok          ok  ok        ok      ok       no
+ask edit                            ok    no       ok    no          no  no        no      no       no
+ask close                           ok    no       ok    no          no  no        no      no       no
+ask reopen                          ok    no       ok    no          no  no        no      no       no
+ask history                         ok    ok       ok    ok          ok  ok        ok      ok       no
+action schedule                     ok    no       ok    no          no  no        no      no       no
+action list                         ok    ok       ok    ok          ok  ok        ok      ok       no
+action show                         ok    ok       ok    ok          ok  ok        ok      ok       no
+action rsvp                         no    no       no    no          ok  no        no      no       no
+action reschedule                   ok    no       ok    no          no  no        no      no       no
+action cancel                       ok    no       ok    no          no  no        no      no       no
+action ics                          ok    ok       ok    ok          ok  ok        ok      ok       no
+statement submit                    no    no       no    no          ok  no        no      no       no
+statement show                      ok    ok       ok    ok          ok  ok        ok      ok       no
+statement withdraw                  no    no       no    no          ok  no        no      no       no
+letter settings                     ok    no       ok    no          no  no        no      no       no
+letter preview                      ok    no       ok    no          no  no        no      no       no
+letter export                       ok    no       ok    no          ok  ok        no      no       no
+letter finalise                     ok    no       ok    no          no  no        no      no       no
+letter versions                     ok    no       ok    no          ok  ok        no      no       no
+webhook add                         ok    no       ok    no          no  no        no      no       no
+webhook list                        ok    no       ok    no          no  no        no      no       no
+webhook remove                      ok    no       ok    no          no  no        no      no       no
+webhook test                        ok    no       ok    no          no  no        no      no       no
+webhook resume                      ok    no       ok    no          no  no        no      no       no
 """
+
+
+def command_of(row: str) -> str:
+    """ "city verify (themselves)" -> "city verify"."""
+    return row.split(" (", 1)[0]
 
 
 def parse_matrix(text: str) -> dict[str, dict[str, str]]:
@@ -109,6 +138,8 @@ EXPECTED = parse_matrix(MATRIX)
 
 # A refusal names who may do it (or whom to ask).
 WHO_MAY = re.compile(r"Only |represent|verif", re.I)
+# What the outsider hears about server A's ids.
+NOT_FOUND = re.compile(r"^I can't find that \w+ in this (server|coalition)")
 
 Options = Callable[[Any, Subject, str], dict[str, Any]]
 Prepare = Callable[[Any, Subject], Awaitable[None]]
@@ -203,16 +234,45 @@ ROWS: dict[str, Row] = {
         ok=r"is now a verified representative of Lyon \d+ as Mayor",
         changes=True,
     ),
+    "city verify (city asking to join)": Row(
+        lambda w, s, who: {"city": str(s.queued), "options": {"user": w.pat}},
+        ok=r"is now a verified representative of Quimper \d+",
+        changes=True,
+    ),
+    "city verify (city in no coalition)": Row(
+        lambda w, s, who: {"city": str(s.free), "options": {"user": w.pat}},
+        ok=r"is now a verified representative of Nowhere \d+",
+        changes=True,
+    ),
+    # Each caller names themselves for a city they could otherwise handle.
+    "city verify (themselves)": Row(
+        lambda w, s, who: {
+            "city": str(s.free if who == "verifier" else s.lyon),
+            "options": {"user": caller_user(w, who)},
+        },
+        ok=r"is now a verified representative of (Lyon|Nowhere) \d+",
+        changes=True,
+    ),
     "city revoke": Row(
         lambda w, s, who: {"city": str(s.lyon), "options": {"user": w.lena}},
         ok=r"no longer represents Lyon",
+        changes=True,
+    ),
+    "city revoke (city asking to join)": Row(
+        lambda w, s, who: {"city": str(s.queued), "options": {"user": w.gus}},
+        ok=r"no longer represents Quimper",
+        changes=True,
+    ),
+    "city revoke (city in no coalition)": Row(
+        lambda w, s, who: {"city": str(s.joiner), "options": {"user": w.lena}},
+        ok=r"no longer represents Joinville",
         changes=True,
     ),
     "coalition create": Row(
         lambda w, s, who: {"name": f"New pact {who}", "kind": "peer_group"},
         ok=r"Created \*\*New pact",
         changes=True,
-        last=True,  # the caller becomes a coordinator (and so may manage cities)
+        last=True,  # the caller becomes a coordinator (and so may add cities)
     ),
     "coalition list": Row(lambda w, s, who: {}, ok=r"Pact \d+"),
     "coalition show": Row(coalition, ok=r"Member cities of Pact"),
@@ -247,11 +307,13 @@ ROWS: dict[str, Row] = {
         ok=r"no longer coordinates Pact",
         changes=True,
     ),
-    "coalition archive": Row(coalition, ok=r"is archived and read-only", changes=True),
+    "coalition archive": Row(
+        coalition, follow=press_confirm, ok=r"is archived and read-only", changes=True
+    ),
     "coalition settings channel": Row(
         lambda w, s, who: {
             "coalition": str(s.coalition),
-            "options": {"channel": w.channels["general"]},
+            "options": {"channel": next(iter(caller_guild(w, who).channels.values()))},
         },
         ok=r"now announces in",
         changes=True,
@@ -386,23 +448,12 @@ ROWS: dict[str, Row] = {
 }
 
 
-def caller_user(world: Any, who: str) -> Any:
-    return {
-        "stranger": world.sam,
-        "pending": world.pat,  # asked to represent Lyon n; not verified
-        "other_rep": world.gus,  # represents Grenoble n, a member of the same coalition
-        "rep": world.lena,  # represents Lyon n
-        "other_coord": world.olga,  # coordinates another coalition of this server
-        "coord": world.cora,  # coordinates Pact n
-        "admin": world.ada,  # Manage Server
-    }[who]
-
-
 async def test_every_registered_command_has_a_row() -> None:
     registered = set(await registered_commands())
-    assert set(EXPECTED) == registered, (
-        f"no row for {sorted(registered - set(EXPECTED))}; "
-        f"rows for unknown commands {sorted(set(EXPECTED) - registered)}"
+    commands = {command_of(row) for row in EXPECTED}
+    assert commands == registered, (
+        f"no row for {sorted(registered - commands)}; "
+        f"rows for unknown commands {sorted(commands - registered)}"
     )
     assert set(ROWS) == set(EXPECTED)
 
@@ -412,7 +463,9 @@ async def run_row(world: Any, who: str, command: str, row: Row, subject: Subject
     of anything else (which fails the test)."""
     user = caller_user(world, who)
     options = row.options(world, subject, who)
-    reply = await world.slash(command, user=user, **options)
+    reply = await world.slash(
+        command_of(command), user=user, guild=caller_guild(world, who), **options
+    )
     if row.form is not None and reply.modal is not None:
         reply = await world.emu.submit_modal(reply, row.form, user=user)
     elif row.follow is not None and reply.message is not None and reply.message.components:
@@ -423,20 +476,18 @@ async def run_row(world: Any, who: str, command: str, row: Row, subject: Subject
     if len(seen) != 1 or not seen[0].ephemeral:
         return f"expected one private reply, got {[(m.ephemeral, m.text) for m in seen]}"
     text = seen[0].text
+    if who == "outsider" and shows_server_a(text):
+        return f"server B was shown server A's data: {text[:300]!r}"
     if re.search(row.ok, text):
         return "ok"
-    if WHO_MAY.search(text):
+    if WHO_MAY.search(text) or (who == "outsider" and NOT_FOUND.search(text)):
         return "no"
     return f"unexpected reply: {text[:300]!r}"
 
 
 @pytest.mark.parametrize("who", CALLERS)
 async def test_permission_matrix(world, who: str) -> None:
-    olga = Actor(world.guild.id, world.olga.id)
-    from bot.services import coalitions
-
-    async with world.uow() as uow:  # olga coordinates another coalition of this server
-        await coalitions.create_coalition(uow, olga, name="Olga's network", kind="peer group")
+    await prepare_callers(world)
 
     order = sorted(ROWS, key=lambda c: ROWS[c].last)
     n = 0

@@ -35,7 +35,12 @@ async def test_a_coalition_gathers_signatures_on_an_edited_ask(world) -> None:
         )
         assert "verified representative" in private(verified)
 
-    # Cora forms a coalition that approves each member.
+    # Ada lets her coordinators create coalitions; Cora forms one that approves each member.
+    coordinators = w.guild.add_role("Coordinators")
+    w.guild.give_role(w.cora, coordinators)
+    panel = (await w.slash("setup", user=w.ada)).message
+    role_select = next(s for s in panel.selects() if s["placeholder"].startswith("2."))
+    await w.emu.select(panel, values=[coordinators], user=w.ada, custom_id=role_select["custom_id"])
     created = await w.slash(
         "coalition create",
         user=w.cora,

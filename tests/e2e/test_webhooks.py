@@ -13,6 +13,7 @@ from bot.cogs.webhooks import runtime_of
 from bot.db.models import Coalition
 from bot.services import coalitions, events
 from bot.services.common import Actor
+from tests.conftest import both_backends
 from tests.seed import E2ESeed, seed_e2e
 from tests.webhooks.conftest import Receiver, Reply, independent_verify
 
@@ -109,7 +110,7 @@ async def test_a_sign_on_through_ask_sign_is_delivered_signed(world, receiver: R
     assert independent_verify(secret, request.headers, request.body)
     payload = json.loads(request.body)
     assert payload["type"] == "sign_on" and payload["id"] == request.headers["webhook-id"]
-    assert payload["coalition"] == {"id": seed.coalition, "name": "Alpine Climate Pact"}
+    assert payload["coalition"] == {"id": str(seed.coalition), "name": "Alpine Climate Pact"}
     assert payload["data"]["city"]["name"] == "Lyon"
     assert payload["data"]["ask"]["title"] == "Car-free centres by 2030"
     assert payload["data"]["user_id"] == str(world.lena.id)
@@ -233,3 +234,34 @@ async def test_test_reports_a_receiver_that_is_down(world, receiver: Receiver) -
         "webhook test", user=world.cora, coalition=str(seed.coalition), webhook=webhook
     )
     assert "could not connect" in tested.all_text
+
+
+@both_backends
+async def test_a_member_learns_nothing_about_internal_names(world) -> None:
+    """Issue 13 item 2: the permission refusal comes before any DNS lookup, so a member can't
+    tell an internal name that exists from one that does not."""
+    seed = await seed_e2e(world)
+    runtime = runtime_of(world.bot)
+    looked_up: list[str] = []
+
+    async def recording(host: str, port: int) -> list[str]:
+        looked_up.append(host)
+        if host.startswith("grafana."):
+            return ["10.20.30.40"]
+        raise OSError("Name or service not known")
+
+    runtime.resolver = recording
+    answers = []
+    for url in ("https://grafana.corp.example.org/x", "https://nothing.corp.example.org/x"):
+        for user in (world.lena, world.sam):  # a representative, then a plain member
+            answer = await world.slash(
+                "webhook add", user=user, coalition=str(seed.coalition), url=url, events="all"
+            )
+            assert answer.ephemeral
+            answers.append(answer.all_text)
+    assert looked_up == [], "the host was looked up for someone who may not add webhooks"
+    assert "Only coordinators" in answers[0]
+    assert len(set(answers)) == 1, answers
+    missing = await add(world, seed, "https://nothing.corp.example.org/x")
+    assert "couldn't look up nothing.corp.example.org" in missing.all_text
+    assert looked_up == ["nothing.corp.example.org"]

@@ -66,7 +66,9 @@ async def _add_city(w: World, v: str, **kw: str) -> Any:
 
 async def _create_coalition(w: World, **kw: Any) -> Any:
     async with w.uow() as uow:
-        return await coalitions.create_coalition(uow, COORD, **kw)
+        # Created as COORD with an admin's right to (by default only admins create them).
+        creator = type(COORD)(COORD.guild_id, COORD.user_id, is_admin=True)
+        return await coalitions.create_coalition(uow, creator, **kw)
 
 
 async def _create_ask(w: World, **kw: str) -> Any:

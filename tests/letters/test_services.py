@@ -340,7 +340,7 @@ async def test_finalise_emits_the_webhook_event(world: World) -> None:
     assert [r.event_type for r in rows] == ["letter_finalised"]
     data = json.loads(rows[0].body)["data"]
     assert data["letter_version"] == 1 and data["sha256"] == frozen.sha256
-    assert data["signatory_count"] == 1 and data["ask_id"] == world.ask
+    assert data["signatory_count"] == 1 and data["ask_id"] == str(world.ask)
 
 
 async def test_a_tampered_version_is_refused_not_served(world: World) -> None:

@@ -332,9 +332,9 @@ async def test_leaving_city_no_longer_counts(world: World) -> None:
     assert (summary.signed, summary.total) == (listed.signed, listed.total) == (1, 1)
     with pytest.raises(PermissionDenied, match="Lyon is not a member"):
         await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="gone")
-    # The sign-on stayed on record: rejoining counts it again.
+    # The sign-on stayed on record as "left": rejoining does not count it again.
     await world(coalitions.join_coalition, REP_LYON, coalition_id=world.rhone)
-    assert (await world(asks.show_ask, ADMIN, world.ask)).signed == 2
+    assert (await world(asks.show_ask, ADMIN, world.ask)).signed == 1
 
 
 async def test_concurrent_confirms_make_one_sign_on(world: World) -> None:

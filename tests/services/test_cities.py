@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ChoiceNeeded, Conflict, InvalidInput, NotFound, PermissionDenied
-from bot.services import cities, coalitions
+from bot.services import cities, coalitions, onboarding
 from bot.services.common import Actor
 from bot.services.permissions import acting_city
 from tests.conftest import both_backends
@@ -15,6 +15,7 @@ from tests.services.conftest import (
     COORD_B,
     GUILD,
     OTHER_ADMIN,
+    OTHER_GUILD,
     PENDING,
     REP_LYON,
     STRANGER,
@@ -116,10 +117,10 @@ async def test_represent_twice_says_pending_or_verified(world: World) -> None:
 
 
 async def test_verify_pending_direct_and_title_update(world: World) -> None:
-    result = await world(cities.verify_representative, COORD, city_id=world.annecy, user_id=102)
+    result = await world(cities.verify_representative, ADMIN, city_id=world.annecy, user_id=102)
     assert result.outcome == "verified"
     direct = await world(
-        cities.verify_representative, COORD_B, city_id=world.zurich, user_id=555, title="Mayor"
+        cities.verify_representative, ADMIN, city_id=world.zurich, user_id=555, title="Mayor"
     )
     assert (direct.outcome, direct.title) == ("verified_directly", "Mayor")
     updated = await world(
@@ -138,7 +139,8 @@ async def test_verify_pending_direct_and_title_update(world: World) -> None:
 
 async def test_only_coordinators_and_admins_verify_and_revoke(world: World) -> None:
     for actor in (STRANGER, REP_LYON, PENDING):
-        with pytest.raises(PermissionDenied, match="coordinators and server admins can verify"):
+        # (PENDING is 102 himself: refused for that first.)
+        with pytest.raises(PermissionDenied, match=r"only server admins can verify|verify yours"):
             await world(cities.verify_representative, actor, city_id=world.annecy, user_id=102)
         with pytest.raises(PermissionDenied, match="server admins can revoke representatives"):
             await world(cities.revoke_representative, actor, city_id=world.lyon, user_id=100)
@@ -194,7 +196,7 @@ async def test_only_coordinators_of_a_citys_coalitions_manage_its_representative
 ) -> None:
     """A coordinator of another coalition cannot make anyone Lyon's representative (and so
     sign in Lyon's name in Rhône Climate); Lyon's own coordinators and admins can. A city in
-    no coalition yet may be handled by any coordinator, so new cities can be brought in."""
+    no coalition is not any coordinator's: only admins (and verifiers) handle it."""
     with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
         await world(cities.verify_representative, COORD_B, city_id=world.lyon, user_id=555)
     with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
@@ -205,8 +207,117 @@ async def test_only_coordinators_of_a_citys_coalitions_manage_its_representative
     done = await world(cities.verify_representative, COORD, city_id=world.lyon, user_id=555)
     assert done.outcome == "verified_directly"
     await world(cities.revoke_representative, ADMIN, city_id=world.lyon, user_id=555)
-    fresh = await world(cities.verify_representative, COORD_B, city_id=world.zurich, user_id=556)
-    assert fresh.city_name == "Zürich"
+    for coordinator in (COORD, COORD_B):
+        with pytest.raises(PermissionDenied, match="Zürich is in no active coalition, so only"):
+            await world(
+                cities.verify_representative, coordinator, city_id=world.zurich, user_id=556
+            )
+    assert (await world(cities.show_city, ADMIN, world.zurich)).representatives == []
+
+
+# ------------------------------------------------------------------------------- trust
+
+VERIFIER_ROLE = 77
+VERIFIER = Actor(GUILD, 500, role_ids=frozenset({VERIFIER_ROLE}))
+
+
+async def _name_verifiers(world: World) -> None:
+    await world(onboarding.set_verifier_role, ADMIN, VERIFIER_ROLE)
+
+
+async def test_nobody_verifies_themselves_but_an_admin(world: World) -> None:
+    await _name_verifiers(world)
+    # COORD coordinates Rhône Climate, which Lyon belongs to: he may verify others for Lyon,
+    # never himself; the verifier may verify others for Zürich, never herself.
+    for actor, city in ((COORD, world.lyon), (VERIFIER, world.zurich)):
+        with pytest.raises(PermissionDenied, match="You cannot verify yourself"):
+            await world(cities.verify_representative, actor, city_id=city, user_id=actor.user_id)
+    await world(cities.request_representation, COORD, world.lyon)
+    with pytest.raises(PermissionDenied, match="You cannot verify yourself"):
+        await world(cities.verify_representative, COORD, city_id=world.lyon, user_id=10)
+    lyon = await world(cities.show_city, ADMIN, world.lyon)
+    assert [r.user_id for r in lyon.representatives] == [100] and 10 in lyon.pending_user_ids
+    assert (await world(cities.show_city, ADMIN, world.zurich)).representatives == []
+
+    done = await world(cities.verify_representative, ADMIN, city_id=world.zurich, user_id=1)
+    assert done.outcome == "verified_directly"
+
+
+async def test_the_verifier_role_handles_cities_in_no_active_coalition(world: World) -> None:
+    plain = Actor(GUILD, VERIFIER.user_id)
+    with pytest.raises(PermissionDenied, match="Annecy is in no active coalition, so only serv"):
+        await world(cities.verify_representative, VERIFIER, city_id=world.annecy, user_id=102)
+
+    await _name_verifiers(world)
+    done = await world(cities.verify_representative, VERIFIER, city_id=world.annecy, user_id=102)
+    assert done.outcome == "verified"
+    revoked = await world(cities.revoke_representative, VERIFIER, city_id=world.annecy, user_id=102)
+    assert revoked.previous_status == "verified"
+    with pytest.raises(PermissionDenied, match="members with the verifier role chosen in /setup"):
+        await world(cities.verify_representative, plain, city_id=world.annecy, user_id=102)
+    # Lyon is in Rhône Climate: its coordinators decide, not the verifiers.
+    with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
+        await world(cities.verify_representative, VERIFIER, city_id=world.lyon, user_id=555)
+    with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
+        await world(cities.revoke_representative, VERIFIER, city_id=world.lyon, user_id=100)
+    # The role is this server's: the same role id elsewhere is nobody.
+    elsewhere = Actor(OTHER_GUILD, VERIFIER.user_id, role_ids=VERIFIER.role_ids)
+    with pytest.raises(PermissionDenied, match="only server admins can verify"):
+        await world(cities.verify_representative, elsewhere, city_id=world.other_city, user_id=7)
+
+
+async def test_a_coordinator_verifies_for_cities_asking_to_join_not_for_other_coalitions(
+    world: World,
+) -> None:
+    """COORD_B coordinates Alpine Peers (joining needs approval). Zürich asks to join it."""
+    await world(coalitions.set_approval, COORD_B, coalition_id=world.alpine, required=True)
+    await world(cities.verify_representative, ADMIN, city_id=world.zurich, user_id=555)
+    joined = await world(coalitions.join_coalition, Actor(GUILD, 555), coalition_id=world.alpine)
+    assert joined.status == "pending"
+
+    done = await world(cities.verify_representative, COORD_B, city_id=world.zurich, user_id=556)
+    assert done.outcome == "verified_directly"
+    await world(cities.revoke_representative, COORD_B, city_id=world.zurich, user_id=556)
+    # Not for Lyon, a member of Rhône Climate only; and Rhône's coordinator not for Zürich.
+    with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
+        await world(cities.verify_representative, COORD_B, city_id=world.lyon, user_id=556)
+    with pytest.raises(PermissionDenied, match="Only coordinators of Rhône Climate"):
+        await world(cities.revoke_representative, COORD_B, city_id=world.lyon, user_id=100)
+    with pytest.raises(PermissionDenied, match="Only coordinators of Alpine Peers"):
+        await world(cities.verify_representative, COORD, city_id=world.zurich, user_id=556)
+    with pytest.raises(PermissionDenied, match="Only coordinators of Alpine Peers"):
+        await world(cities.revoke_representative, COORD, city_id=world.zurich, user_id=555)
+
+    # Turned down: Zürich is in no coalition again, and COORD_B's say over it ends.
+    await world(
+        coalitions.reject_membership, COORD_B, coalition_id=world.alpine, city_id=world.zurich
+    )
+    with pytest.raises(PermissionDenied, match="Zürich is in no active coalition"):
+        await world(cities.verify_representative, COORD_B, city_id=world.zurich, user_id=556)
+
+
+async def test_a_city_only_in_archived_coalitions_counts_as_in_none(world: World) -> None:
+    await _name_verifiers(world)
+    await world(cities.verify_representative, ADMIN, city_id=world.zurich, user_id=555)
+    await world(coalitions.join_coalition, Actor(GUILD, 555), coalition_id=world.alpine)
+    done = await world(cities.verify_representative, COORD_B, city_id=world.zurich, user_id=556)
+    assert done.outcome == "verified_directly"
+
+    await world(coalitions.archive_coalition, COORD_B, world.alpine)
+    for verb in (cities.verify_representative, cities.revoke_representative):
+        with pytest.raises(PermissionDenied, match="Zürich is in no active coalition"):
+            await world(verb, COORD_B, city_id=world.zurich, user_id=556)
+    revoked = await world(cities.revoke_representative, VERIFIER, city_id=world.zurich, user_id=556)
+    assert revoked.previous_status == "verified"
+
+
+async def test_a_pending_representative_cannot_bring_their_city_into_a_coalition(
+    world: World,
+) -> None:
+    with pytest.raises(PermissionDenied, match="still waiting for verification"):
+        await world(
+            coalitions.join_coalition, PENDING, coalition_id=world.alpine, city_id=world.annecy
+        )
 
 
 async def test_joiners_are_allowed_but_cannot_make_a_look_alike_duplicate(world: World) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from datetime import UTC, datetime, timedelta
 
-from bot.db.models import GuildSettings
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import Action, GuildSettings, Reminder, Webhook, WebhookDelivery
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from bot.services import asks, cities, coalitions
+from bot.services import actions, asks, cities, coalitions, onboarding, reminders
 from bot.services.common import Actor
+from bot.services.events import EVENT_TYPES
 from tests.conftest import both_backends
 from tests.services.conftest import (
     ADMIN,
@@ -26,6 +31,7 @@ pytestmark = both_backends
 
 
 async def test_create_makes_creator_coordinator_and_stores_kind_slug(world: World) -> None:
+    await world(onboarding.set_anyone_creates, ADMIN, True)
     created = await world(
         coalitions.create_coalition,
         STRANGER,
@@ -45,7 +51,7 @@ async def test_create_makes_creator_coordinator_and_stores_kind_slug(world: Worl
 
 async def test_name_unique_per_guild_folded(world: World) -> None:
     with pytest.raises(Conflict, match='"rhone climate" already exists'):
-        await world(coalitions.create_coalition, STRANGER, name="rhone climate", kind="peer group")
+        await world(coalitions.create_coalition, ADMIN, name="rhone climate", kind="peer group")
     # Guild 2 already has its own "Rhône Climate" (made in the fixture): guilds are separate.
     names = [c.name for c in await world(coalitions.list_coalitions, OTHER_ADMIN)]
     assert names == ["Rhône Climate"]
@@ -59,6 +65,36 @@ async def test_creator_role_setting_restricts_creation(world: World) -> None:
     with_role = Actor(GUILD, 998, role_ids=frozenset({77}))
     assert (await world(coalitions.create_coalition, with_role, name="A", kind="peer group")).id
     assert (await world(coalitions.create_coalition, ADMIN, name="B", kind="peer group")).id
+
+
+async def test_by_default_only_admins_create_coalitions_and_everyone_is_explicit(
+    world: World,
+) -> None:
+    """A coordinator manages cities; so becoming one is not for any member unless /setup
+    says so."""
+    for actor in (STRANGER, REP_LYON, COORD):
+        with pytest.raises(PermissionDenied, match="only server admins can create coalitions"):
+            await world(coalitions.create_coalition, actor, name="Mine", kind="peer group")
+    assert (await world(coalitions.create_coalition, ADMIN, name="Admins'", kind="peer group")).id
+
+    await world(onboarding.set_anyone_creates, ADMIN, True)
+    made = await world(coalitions.create_coalition, STRANGER, name="Mine", kind="peer group")
+    assert (await world(coalitions.show_coalition, STRANGER, made.id)).actor_is_coordinator
+
+    # Picking a role ends "everyone"; the role's members (and admins) still create.
+    await world(onboarding.set_creator_role, ADMIN, 77)
+    with pytest.raises(PermissionDenied, match="coalition-creator role chosen in /setup"):
+        await world(coalitions.create_coalition, STRANGER, name="Again", kind="peer group")
+    role_member = Actor(GUILD, 998, role_ids=frozenset({77}))
+    assert (await world(coalitions.create_coalition, role_member, name="R", kind="peer group")).id
+    # @everyone (the role whose id is the server's) means everyone.
+    await world(onboarding.set_creator_role, ADMIN, GUILD)
+    assert (await world(coalitions.create_coalition, STRANGER, name="E", kind="peer group")).id
+    # Another server's choice is its own.
+    with pytest.raises(PermissionDenied, match="only server admins can create"):
+        await world(
+            coalitions.create_coalition, Actor(2, STRANGER.user_id), name="X", kind="peer group"
+        )
 
 
 async def test_show_lists_members_pending_and_open_asks(world: World) -> None:
@@ -191,6 +227,87 @@ async def test_archive_is_read_only_and_closes_asks(world: World) -> None:
     assert detail.archived and [m.name for m in detail.members] == ["Grenoble", "Lyon"]
     assert [c.name for c in await world(coalitions.list_coalitions, ADMIN)][-1] == "Rhône Climate"
     assert [e.kind for e in await world(asks.history, ADMIN, world.ask)][-1] == "closed"
+
+
+async def test_archive_closes_asks_and_cancels_upcoming_actions_as_the_commands_do(
+    world: World,
+) -> None:
+    t0 = datetime.now(UTC).replace(second=0, microsecond=0)
+    second = await world(
+        asks.create_ask, COORD, coalition_id=world.rhone, title="Trees", target="T", text="x"
+    )
+    async with world.uow() as uow:
+        uow.session.add(
+            Webhook(
+                guild_id=GUILD,
+                coalition_id=world.rhone,
+                url="https://example.org/hook",
+                events=",".join(EVENT_TYPES),
+                secret="s",
+                created_by=COORD.user_id,
+            )
+        )
+
+    async def schedule(title: str, days: int) -> int:
+        when = (t0 + timedelta(days=days)).strftime("%Y-%m-%d %H:%M")
+        made = await world(
+            actions.schedule_action,
+            COORD,
+            coalition_id=world.rhone,
+            title=title,
+            when=when,
+            timezone="UTC",
+            kind="meeting",
+            now=t0,
+        )
+        return made.action.id
+
+    upcoming = await schedule("Meet the Prefect", 10)
+    done = await schedule("Press conference", 1)
+    await world(actions.rsvp, REP_LYON, action_id=upcoming, response="going", now=t0)
+    now = t0 + timedelta(days=2)  # the press conference is over by then
+
+    with pytest.raises(PermissionDenied):
+        await world(coalitions.archive_plan, COORD_B, world.rhone, now=now)
+    plan = await world(coalitions.archive_plan, COORD, world.rhone, now=now)
+    assert (plan.coalition_name, plan.open_asks, plan.upcoming_actions) == ("Rhône Climate", 2, 1)
+    assert not (await world(coalitions.show_coalition, ADMIN, world.rhone)).archived
+
+    result = await world(coalitions.archive_coalition, COORD, world.rhone, now=now)
+    assert result.closed_ask_ids == [world.ask, second.id]
+    [cancelled] = result.cancelled_actions
+    assert (cancelled.action.id, cancelled.action.status) == (upcoming, "cancelled")
+    assert cancelled.answered_cities == ["Lyon"]
+    assert "Rhône Climate was archived" in (cancelled.action.cancel_reason or "")
+    for ask_id in (world.ask, second.id):
+        last = (await world(asks.history, ADMIN, ask_id))[-1]
+        assert (last.kind, last.detail) == ("closed", "coalition archived")
+
+    async with world.uow() as uow:
+        deliveries = (
+            await uow.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))
+        ).all()
+        reminders_of = (
+            await uow.session.scalars(select(Reminder).where(Reminder.action_id == upcoming))
+        ).all()
+        still = await uow.session.get(Action, done)
+        assert still is not None and still.status == "scheduled"
+    bodies = [json.loads(d.body) for d in deliveries]
+    closed = [b["data"]["ask"]["id"] for b in bodies if b["type"] == "ask_closed"]
+    assert closed == [str(world.ask), str(second.id)]
+    [change] = [b["data"] for b in bodies if b["type"] == "action_changed"]
+    assert (change["action_id"], change["change"]) == (str(upcoming), "cancelled")
+    assert {r.status for r in reminders_of if r.kind == "action"} == {"cancelled"}
+    [notice] = [r for r in reminders_of if r.kind == "action_change"]
+    assert notice.id == cancelled.notice_id and notice.status == "pending"
+    # The notice still goes out although the coalition is archived: Lyon answered Going.
+    async with world.uow() as uow:
+        planned = await reminders.plan_reminder(uow, notice.id, now)
+    assert isinstance(planned, reminders.Plan), planned
+    assert planned.dm_user_ids == [REP_LYON.user_id] and planned.content.change == "cancelled"
+    async with world.uow() as uow:
+        _name, ics = await actions.ics(uow, ADMIN, upcoming, now=now)
+    assert b"STATUS:CANCELLED" in ics
 
 
 async def test_settings(world: World) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import PermissionDenied
+from bot.errors import InvalidInput, PermissionDenied
 from bot.services import asks, cities, coalitions, onboarding
 from bot.services.common import Actor
 from tests.conftest import both_backends
@@ -32,11 +32,20 @@ async def test_newcomer_is_told_to_represent_a_city(world: World) -> None:
     result = await world(onboarding.overview, STRANGER)
     p = result.profile
     assert p.is_newcomer and p.roles == ["newcomer"]
-    assert p.city_count == 4 and p.may_create_coalitions
+    assert p.city_count == 4 and not p.may_create_coalitions
     text = _text(result.sections)
     assert "You represent no city yet: run `/city represent`" in text
-    assert "`/coalition create`" in text
-    assert "/setup" not in text and "/city verify" not in text
+    # By default only admins create coalitions; /help says who can change that, and how.
+    assert "`/coalition create`" not in text
+    assert (
+        "In this server only server admins can create coalitions; a server admin can change "
+        "that with `/setup`." in text
+    )
+    assert "Run `/setup`" not in text and "/city verify" not in text
+
+    await world(onboarding.set_anyone_creates, ADMIN, True)
+    text = _text((await world(onboarding.overview, STRANGER)).sections)
+    assert "Want to start a group of cities? Run `/coalition create`." in text
 
 
 async def test_pending_representative_waits_for_a_coordinator(world: World) -> None:
@@ -91,10 +100,16 @@ async def test_coordinator_sees_missing_cities_and_people_to_verify(world: World
     assert rhone.name == "Rhône Climate" and rhone.member_count == 2
     (gap,) = rhone.open_asks
     assert (gap.title, gap.total, gap.missing) == ("Car-free city centres by 2030", 2, ["Grenoble"])
-    assert p.waiting_representatives == ["Annecy"]
+    # Annecy is in no coalition: not his to verify (admins and verifiers do that).
+    assert p.waiting_representatives == []
+    await world(cities.request_representation, Actor(GUILD, 555), world.lyon)
+    await world(cities.request_representation, COORD, world.lyon)  # his own: not his to answer
+    result = await world(onboarding.overview, COORD)
+    assert result.profile.waiting_representatives == ["Lyon"]
     text = _text(result.sections)
     assert '1 city has not signed "Car-free city centres by 2030": Grenoble.' in text
-    assert "Requests to represent Annecy" in text and "`/city verify`" in text
+    assert "Requests to represent Lyon" in text and "`/city verify`" in text
+    assert (await world(onboarding.profile, ADMIN)).waiting_representatives == ["Annecy", "Lyon"]
 
     await world(asks.sign, Actor(GUILD, 101), ask_id=world.ask)
     text = _text((await world(onboarding.overview, COORD)).sections)
@@ -137,6 +152,7 @@ async def test_profile_is_scoped_to_the_server(world: World) -> None:
 
 
 async def test_long_lists_are_cut_short(world: World) -> None:
+    await world(onboarding.set_anyone_creates, ADMIN, True)
     for i in range(8):
         await world(coalitions.create_coalition, COORD_B, name=f"Group {i}", kind="peer group")
     sections = (await world(onboarding.overview, COORD_B)).sections
@@ -150,6 +166,8 @@ async def test_setup_is_admins_only(world: World) -> None:
         (onboarding.get_setup, ()),
         (onboarding.set_announce_channel, (5,)),
         (onboarding.set_creator_role, (7,)),
+        (onboarding.set_anyone_creates, (True,)),
+        (onboarding.set_verifier_role, (7,)),
     ):
         with pytest.raises(PermissionDenied, match="Only server admins"):
             await world(fn, COORD, *args)
@@ -158,6 +176,7 @@ async def test_setup_is_admins_only(world: World) -> None:
 async def test_announce_channel_becomes_the_default_for_new_coalitions(world: World) -> None:
     info = await world(onboarding.set_announce_channel, ADMIN, 555)
     assert info == onboarding.SetupInfo(555, None)
+    await world(onboarding.set_anyone_creates, ADMIN, True)
     plain = await world(coalitions.create_coalition, STRANGER, name="New", kind="peer group")
     own = await world(
         coalitions.create_coalition, STRANGER, name="Own", kind="peer group", channel_id=777
@@ -181,8 +200,45 @@ async def test_creator_role_restricts_and_everyone_lifts_it(world: World) -> Non
     assert (await world(onboarding.profile, with_role)).may_create_coalitions
     await world(coalitions.create_coalition, with_role, name="A", kind="peer group")
 
-    await world(onboarding.set_creator_role, ADMIN, None)
+    await world(onboarding.set_anyone_creates, ADMIN, True)
+    info = await world(onboarding.get_setup, ADMIN)
+    assert (info.anyone_creates, info.creator_role_id) == (True, 77)
     assert (await world(coalitions.create_coalition, STRANGER, name="B", kind="peer group")).id
+    # Back to admins only: no role, not everyone.
+    await world(onboarding.set_creator_role, ADMIN, None)
+    info = await world(onboarding.get_setup, ADMIN)
+    assert (info.anyone_creates, info.creator_role_id) == (False, None)
+    with pytest.raises(PermissionDenied, match="only server admins can create coalitions"):
+        await world(coalitions.create_coalition, with_role, name="C", kind="peer group")
+
+
+async def test_verifier_role_is_chosen_in_setup_and_sees_requests_it_may_answer(
+    world: World,
+) -> None:
+    verifier = Actor(GUILD, 500, role_ids=frozenset({88}))
+    assert (await world(onboarding.get_setup, ADMIN)).verifier_role_id is None
+    assert (await world(onboarding.profile, verifier)).waiting_representatives == []
+
+    info = await world(onboarding.set_verifier_role, ADMIN, 88)
+    assert info.verifier_role_id == 88
+    await world(cities.request_representation, Actor(GUILD, 555), world.lyon)
+    p = await world(onboarding.overview, verifier)
+    # Annecy is in no coalition (hers to answer); Lyon is Rhône Climate's.
+    assert p.profile.waiting_representatives == ["Annecy"]
+    assert "Requests to represent Annecy" in _text(p.sections)
+    with pytest.raises(InvalidInput, match="@everyone cannot be the verifier role"):
+        await world(onboarding.set_verifier_role, ADMIN, GUILD)
+    assert (await world(onboarding.set_verifier_role, ADMIN, None)).verifier_role_id is None
+    assert (await world(onboarding.profile, verifier)).waiting_representatives == []
+
+
+async def test_help_says_who_may_create_coalitions_and_how_to_change_it(world: World) -> None:
+    coalitions_topic = onboarding.topic("coalitions").command_text()
+    assert "Who may create coalitions is a server choice" in coalitions_topic
+    assert "/setup" in coalitions_topic
+    assert "who may create coalitions" in onboarding.topic("start").command_text()
+    admin = _text((await world(onboarding.overview, ADMIN)).sections)
+    assert "who may create coalitions" in admin and "`/setup`" in admin
 
 
 async def test_welcome_is_claimed_once_per_server(world: World) -> None:

@@ -44,7 +44,8 @@ async def counted(database_url: str) -> AsyncIterator[tuple[UnitOfWorkFactory, C
 async def _coalition_with(uow_factory: UnitOfWorkFactory, n: int) -> tuple[int, int]:
     """A coalition with ``n`` active members (half signed, a few withdrawn) and one open ask."""
     async with uow_factory() as uow:
-        c = await coalitions.create_coalition(uow, COORD, name=f"Size {n}", kind="peer group")
+        creator = Actor(GUILD, COORD.user_id, is_admin=True)  # only admins create by default
+        c = await coalitions.create_coalition(uow, creator, name=f"Size {n}", kind="peer group")
         ask = await asks.create_ask(uow, COORD, coalition_id=c.id, title="T", target="T", text="x")
         now = utcnow()
         towns = [

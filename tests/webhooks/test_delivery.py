@@ -69,10 +69,10 @@ async def test_a_sign_on_is_delivered_signed_and_verifiable(
     payload = json.loads(request.body)
     assert payload["id"] == request.headers["webhook-id"]
     assert payload["type"] == "sign_on"
-    assert payload["coalition"] == {"id": world.rhone, "name": "Rhône Climate"}
+    assert payload["coalition"] == {"id": str(world.rhone), "name": "Rhône Climate"}
     data = payload["data"]
-    assert data["city"] == {"id": world.lyon, "name": "Lyon", "country": "France"}
-    assert data["ask"]["id"] == world.ask and data["ask"]["version"] == 1
+    assert data["city"] == {"id": str(world.lyon), "name": "Lyon", "country": "France"}
+    assert data["ask"]["id"] == str(world.ask) and data["ask"]["version"] == 1
     assert data["user_id"] == "100" and data["reconfirmed"] is False
     assert data["signed_at"].endswith("Z")
     (row,) = await _rows(world)

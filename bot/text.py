@@ -1,0 +1,61 @@
+"""User text made powerless in Discord's Markdown: it reads as typed but formats nothing.
+
+Whatever a person typed (city and coalition names, ask titles, targets and text, statements,
+reasons, notes, action titles and places) goes through :func:`plain` before the bot puts it in
+a channel post, a DM or an embed someone else reads. Otherwise ``[innocent text](https://evil
+.example)`` would show as a link under the bot's name, ``# Official notice`` as a heading and
+``> quoted`` as a block quote. The letter has rules of its own (``bot.letters.markdown``).
+
+The rules:
+
+- Every character that starts Markdown anywhere in a line is backslash-escaped:
+  ``\\ * _ ~ | ` [ ] < > #``. Discord shows an escaped character as itself, so the reader sees
+  exactly what was typed: a masked link shows its label and its URL, a mention shows as
+  ``<@…>`` text, a heading as its ``#``.
+- A marker that only counts at the start of a line (``-`` for lists and ``-#`` subtext, ``+``,
+  ``1.`` / ``1)``) is escaped there.
+- URLs (``http://`` and ``https://``) are left as they are, so they stay clickable links to the
+  address everyone can see; an escape inside one would change where it leads.
+- Line breaks of every kind become ``\\n``; invisible and direction-changing characters, which
+  could make the bot's own words after the text read backwards, are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.letters.markdown import normalise
+
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_~|`[]<>#"})
+# Discord's own URL rule: no whitespace or "<", and not ending in punctuation.
+_URL = re.compile(r"(?<!\w)https?://[^\s<]*[^\s<.,:;\"')\]]", re.IGNORECASE)
+_LINE_START = re.compile(r"^(\s*)([-+]|[0-9]{1,9}(?=[.)]))")
+
+
+def _escape(segment: str) -> str:
+    return segment.translate(_ESCAPES)
+
+
+def _line(line: str) -> str:
+    parts: list[str] = []
+    end = 0
+    for url in _URL.finditer(line):
+        parts += [_escape(line[end : url.start()]), url.group()]
+        end = url.end()
+    parts.append(_escape(line[end:]))
+    text = "".join(parts)
+    marker = _LINE_START.match(text)
+    if marker is None:
+        return text
+    lead, mark = marker.groups()
+    if mark[0].isdigit():  # "1." -> "1\." ; "-" -> "\-"
+        return f"{lead}{mark}\\{text[marker.end()]}{text[marker.end() + 1 :]}"
+    return f"{lead}\\{mark}{text[marker.end() :]}"
+
+
+def plain(text: str | None) -> str:
+    """``text`` as Discord shows it literally: no link, heading, quote, list, code, emphasis,
+    spoiler or mention of its own; URLs stay visible and clickable. ``None`` gives ``""``."""
+    if not text:
+        return ""
+    return "\n".join(_line(line) for line in normalise(text).split("\n"))
