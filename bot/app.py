@@ -56,13 +56,14 @@ def build_bot(
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
     engine = create_engine(settings.database_url)
     cls = ShardedCoalitionBot if settings.sharded else CoalitionBot
+    clock = clock or Clock()
     return cls(
         settings=settings,
         engine=engine,
-        uow=UnitOfWorkFactory(create_session_factory(engine)),
+        uow=UnitOfWorkFactory(create_session_factory(engine), clock=clock),
         http_client=build_http_client(),
         scheduler=AsyncIOScheduler(timezone=UTC),
-        clock=clock or Clock(),
+        clock=clock,
         extensions=extensions,
         force_sync=force_sync,
     )

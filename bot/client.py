@@ -16,10 +16,10 @@ from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
+from bot.db import state
 from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import log_outcome, report_error
 from bot.scheduling import AlarmClock
-from bot.services import state
 from bot.settings import Settings
 
 log = logging.getLogger("bot")

@@ -11,8 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.webhooks.sender import ATTEMPT_DEADLINE
-from bot.webhooks.urls import DNS_TIMEOUT
+from bot.outbound.sender import ATTEMPT_DEADLINE
+from bot.outbound.urls import DNS_TIMEOUT
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/coalition.db"
 

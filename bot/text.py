@@ -4,7 +4,7 @@ Whatever a person typed (city and coalition names, ask titles, targets and text,
 reasons, notes, action titles and places) goes through :func:`plain` before the bot puts it in
 a channel post, a DM or an embed someone else reads. Otherwise ``[innocent text](https://evil
 .example)`` would show as a link under the bot's name, ``# Official notice`` as a heading and
-``> quoted`` as a block quote. The letter has rules of its own (``bot.letters.markdown``).
+``> quoted`` as a block quote. The letter has rules of its own (``bot.documents.markdown``).
 
 The rules:
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from bot.letters.markdown import normalise
+from bot.documents.markdown import normalise
 
 _ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_~|`[]<>#"})
 # Discord's own URL rule: no whitespace or "<", and not ending in punctuation.

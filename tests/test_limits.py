@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.cogs.limits import (
+from bot.ui.limits import (
     EMBED_DESCRIPTION,
     EMBED_TOTAL,
     FIELD_VALUE,

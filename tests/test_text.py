@@ -68,7 +68,7 @@ def test_no_hostile_text_keeps_any_markdown_power(text: str) -> None:
 def test_an_embed_of_escaped_text_is_shortened_to_fit_discords_total() -> None:
     import discord
 
-    from bot.cogs import limits
+    from bot.ui import limits
 
     embed = discord.Embed(title=plain("*" * 100), description=plain("#" * 4000)[:4096])
     for name in ("Coalition", "Target", "Signing for", "Your note"):

@@ -19,7 +19,6 @@ from discord.ext import commands
 from discord.utils import format_dt
 
 from bot import reminders as reminders_runtime
-from bot.cogs import limits, render
 from bot.cogs.common import (
     actor_of,
     ask_autocomplete,
@@ -38,6 +37,7 @@ from bot.services import actions, digests, reminders
 from bot.services.actions import ActionDetail, ActionInfo
 from bot.services.common import Actor
 from bot.text import plain
+from bot.ui import limits, render
 
 log = logging.getLogger("bot.cogs.actions")
 

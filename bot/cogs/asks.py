@@ -16,7 +16,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import limits, render
 from bot.cogs.common import (
     actor_of,
     ask_autocomplete,
@@ -33,8 +32,9 @@ from bot.errors import NotFound, PermissionDenied, UserFacingError
 from bot.interactions import BaseModal, BaseView, guarded
 from bot.services import asks
 from bot.services.common import Actor
-from bot.services.progress import progress_bar
 from bot.text import plain
+from bot.ui import limits, render
+from bot.ui.progress import progress_bar
 
 NOTE_FIELD = "Your note"
 DEADLINE_FORMAT = "%Y-%m-%d %H:%M"

@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import limits, render
 from bot.cogs.common import actor_of, bot_of, city_autocomplete, parse_id
 from bot.services import cities
 from bot.text import plain
+from bot.ui import limits, render
 
 
 def _city_line(c: cities.CityInfo) -> str:

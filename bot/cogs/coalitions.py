@@ -7,7 +7,7 @@ Other extensions attach subcommands to ``/coalition settings`` in their ``setup`
     bot.tree.get_command("coalition").get_command("settings").add_command(cmd)
 
 and the actions feature fills the "Upcoming actions" part of /coalition show with
-``bot.cogs.render.provide_upcoming_actions(fn)`` (kept outside this extension module, which
+``bot.ui.render.provide_upcoming_actions(fn)`` (kept outside this extension module, which
 discord.py re-imports on every load).
 """
 
@@ -22,7 +22,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import reminders as reminders_runtime
-from bot.cogs import limits, render
 from bot.cogs.common import (
     actor_of,
     bot_of,
@@ -36,8 +35,9 @@ from bot.cogs.common import (
 )
 from bot.interactions import guarded
 from bot.services import coalitions
-from bot.services.progress import progress_bar
 from bot.text import plain
+from bot.ui import limits, render
+from bot.ui.progress import progress_bar
 
 log = logging.getLogger("bot.cogs.coalitions")
 

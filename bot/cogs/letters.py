@@ -26,7 +26,11 @@ from bot.cogs.common import (
     parse_id,
     respond,
 )
-from bot.cogs.limits import (
+from bot.documents import ORDER_LABELS
+from bot.interactions import BaseModal
+from bot.services import letters, statements
+from bot.text import plain
+from bot.ui.limits import (
     EMBED_DESCRIPTION,
     EMBED_TITLE,
     FIELD_VALUE,
@@ -34,10 +38,6 @@ from bot.cogs.limits import (
     TEXT_INPUT,
     truncate,
 )
-from bot.interactions import BaseModal
-from bot.letters import ORDER_LABELS
-from bot.services import letters, statements
-from bot.text import plain
 
 ORDER_CHOICES = [
     app_commands.Choice(name=label, value=value) for value, label in ORDER_LABELS.items()

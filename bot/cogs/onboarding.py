@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import limits, render
 from bot.cogs.common import actor_of, bot_of
 from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import BaseView
 from bot.services import onboarding
 from bot.services.onboarding import HelpTopic, SetupInfo
+from bot.ui import limits, render
 
 if TYPE_CHECKING:
     from bot.client import AnyBot

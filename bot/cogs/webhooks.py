@@ -1,6 +1,6 @@
 """/webhook: send a coalition's events to other systems, signed (Standard Webhooks).
 
-The cog also owns the delivery runtime (bot.webhooks.runtime): it starts after the bot is set
+The cog also owns the delivery runtime (bot.workers.webhook_worker): it starts after the bot is set
 up (resuming deliveries left over from before a restart) and stops when the cog unloads, which
 ``Bot.close`` does before the shared HTTP client is closed.
 """
@@ -16,13 +16,13 @@ from discord.ext import commands
 
 from bot.client import _STARTUP_HOOKS
 from bot.cogs.common import actor_of, bot_of, coalition_autocomplete, parse_id
-from bot.cogs.limits import FIELD_VALUE, truncate
 from bot.errors import NotFound
+from bot.outbound.sender import AttemptResult
 from bot.services import webhooks as svc
 from bot.services.lookups import parse_choice_id
 from bot.text import plain
-from bot.webhooks.runtime import WebhookRuntime
-from bot.webhooks.sender import AttemptResult
+from bot.ui.limits import FIELD_VALUE, truncate
+from bot.workers.webhook_worker import WebhookRuntime
 
 if TYPE_CHECKING:
     from bot.client import AnyBot

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import Clock
 from bot.db.engine import READ_ONLY
 
 # Set while this task holds its factory's SQLite write lock, so a nested write unit of work
@@ -23,6 +25,10 @@ class UnitOfWork:
 
     Any exception (a user error included) rolls everything back, so a refused command never
     leaves half its writes behind. Services use ``uow.session``; cogs only pass the uow along.
+
+    ``uow.now`` is the bot's clock read once when the unit of work opens: the one "now" every
+    service uses (never the wall clock), so all rows one command writes share one time and
+    tests move time by moving the clock.
     """
 
     def __init__(
@@ -31,8 +37,11 @@ class UnitOfWork:
         *,
         read_only: bool = False,
         write_lock: asyncio.Lock | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._factory = session_factory
+        self.clock = clock or Clock()
+        self._now: datetime | None = None
         self.read_only = read_only
         self._write_lock = None if read_only else write_lock
         self._lock_token: contextvars.Token[bool] | None = None
@@ -47,11 +56,19 @@ class UnitOfWork:
             raise RuntimeError("UnitOfWork used outside 'async with'")
         return self._session
 
+    @property
+    def now(self) -> datetime:
+        """The time of this unit of work (UTC, from the bot's clock)."""
+        if self._now is None:
+            self._now = self.clock.now()
+        return self._now
+
     async def __aenter__(self) -> Self:
         if self._write_lock is not None and not _holding_write_lock.get():
             await self._write_lock.acquire()
             self._lock_token = _holding_write_lock.set(True)
         self._session = self._factory()
+        self._now = self.clock.now()
         self.committed = False
         if self.read_only:
             # Readers take no write lock on SQLite and run READ ONLY on PostgreSQL; a write
@@ -105,11 +122,19 @@ class UnitOfWorkFactory:
     about 20 per second. Other processes on the same file still wait through busy_timeout.
     """
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], *, clock: Clock | None = None
+    ) -> None:
         self.session_factory = session_factory
+        self.clock = clock or Clock()
         bind = session_factory.kw.get("bind")
         is_sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._write_lock = asyncio.Lock() if is_sqlite else None
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, read_only=read_only, write_lock=self._write_lock)
+        return UnitOfWork(
+            self.session_factory,
+            read_only=read_only,
+            write_lock=self._write_lock,
+            clock=self.clock,
+        )

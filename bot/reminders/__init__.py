@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.reminders.runtime import (
+from bot.workers.reminder_worker import (
     DMRefused,
     Outcome,
     ReminderRuntime,
@@ -34,7 +34,7 @@ _ATTR = "_coalition_reminder_runtime"
 
 def install(bot: AnyBot) -> ReminderRuntime:
     from bot.client import _STARTUP_HOOKS
-    from bot.reminders.discord_sender import DiscordSender
+    from bot.ui.dm_sender import DiscordSender
 
     runtime = ReminderRuntime(
         bot.uow,

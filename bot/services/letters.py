@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot import letters as render
+from bot import documents as render
 from bot.db.models import (
     Ask,
     AskVersion,

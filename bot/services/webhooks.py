@@ -24,6 +24,7 @@ from bot.db.models import Coalition, Coordinator, Webhook, WebhookDelivery
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.outbound import signing, urls
 from bot.services.autocomplete import Choice
 from bot.services.common import Actor
 from bot.services.events import EVENT_TYPES
@@ -33,7 +34,6 @@ from bot.services.permissions import (
     ensure_not_archived,
     require_coalition_manager,
 )
-from bot.webhooks import signing, urls
 
 MAX_PER_COALITION = 10
 SECRET_MIN_LEN = 16

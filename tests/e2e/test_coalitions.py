@@ -11,12 +11,12 @@ import pytest
 from discord import app_commands
 from sqlalchemy import select
 
-from bot.cogs import render
 from bot.cogs.webhooks import runtime_of as webhooks_runtime
 from bot.db.models import Action, Reminder
 from bot.reminders import runtime_of as reminders_runtime
 from bot.services import asks, cities, coalitions
 from bot.services.common import Actor
+from bot.ui import render
 from tests.conftest import both_backends
 from tests.seed import seed_e2e
 from tests.webhooks.conftest import Receiver

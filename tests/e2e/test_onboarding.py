@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.cogs import limits
 from bot.services import asks, onboarding
+from bot.ui import limits
 from tests.commands import registered_commands
 from tests.conftest import both_backends
 from tests.e2e.world import MEMBER_PERMISSIONS

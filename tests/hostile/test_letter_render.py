@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot.letters import LetterInput, Signatory, StatementText, render_letter, to_bytes
+from bot.documents import LetterInput, Signatory, StatementText, render_letter, to_bytes
 from tests.hostile.corpus import CORPUS, hostile_text
 
 TODAY = date(2026, 11, 28)

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot import letters as render
-from bot.letters import LetterInput, Signatory, StatementText
+from bot import documents as render
+from bot.documents import LetterInput, Signatory, StatementText
 
 TODAY = date(2026, 11, 28)
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])

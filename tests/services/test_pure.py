@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.errors import InvalidInput
-from bot.services.progress import progress_bar, progress_sentence
 from bot.services.timeparse import parse_local_datetime
+from bot.ui.progress import progress_bar, progress_sentence
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from bot.db.types import utcnow
 from bot.db.uow import UnitOfWorkFactory
 from bot.services import webhooks as svc
 from bot.services.webhooks import FailureNotice
-from bot.webhooks.runtime import RetryPolicy, WebhookRuntime
+from bot.workers.webhook_worker import RetryPolicy, WebhookRuntime
 from tests.seed import ADMIN, World, world  # noqa: F401  (fixture re-exported)
 
 

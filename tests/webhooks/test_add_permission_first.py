@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import PermissionDenied
+from bot.outbound.urls import HostNotFound, URLRefused
 from bot.services import webhooks as svc
-from bot.webhooks.urls import HostNotFound, URLRefused
 from tests.conftest import both_backends
 from tests.seed import COORD, REP_LYON, STRANGER, World
 

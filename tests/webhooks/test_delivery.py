@@ -17,7 +17,7 @@ from bot.db.models import Webhook, WebhookDelivery
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWorkFactory
 from bot.services import asks, events
-from bot.webhooks.runtime import RetryPolicy
+from bot.workers.webhook_worker import RetryPolicy
 from tests.conftest import both_backends
 from tests.seed import COORD, REP_LYON, World
 from tests.webhooks.conftest import (

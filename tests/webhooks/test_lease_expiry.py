@@ -11,7 +11,7 @@ from bot.clock import FakeClock
 from bot.db.models import Coalition
 from bot.services import events
 from bot.services import webhooks as svc
-from bot.webhooks.runtime import WebhookRuntime
+from bot.workers.webhook_worker import WebhookRuntime
 from tests.conftest import both_backends
 from tests.seed import ADMIN, World
 from tests.webhooks.conftest import Receiver, RuntimeFactory

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from bot.db.models import Webhook
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from bot.outbound.urls import URLRefused
 from bot.services import webhooks as svc
 from bot.services.events import EVENT_TYPES
-from bot.webhooks.urls import URLRefused
 from tests.conftest import both_backends
 from tests.seed import ADMIN, COORD, COORD_B, OTHER_ADMIN, REP_LYON, World
 

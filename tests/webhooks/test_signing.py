@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from bot.webhooks import signing
+from bot.outbound import signing
 from tests.webhooks.conftest import independent_verify
 
 

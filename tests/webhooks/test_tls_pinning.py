@@ -12,8 +12,8 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.webhooks import sender, signing
-from bot.webhooks.urls import check_url
+from bot.outbound import sender, signing
+from bot.outbound.urls import check_url
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
 

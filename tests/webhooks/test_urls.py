@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.webhooks import urls
-from bot.webhooks.urls import HostNotFound, URLRefused, check_url
+from bot.outbound import urls
+from bot.outbound.urls import HostNotFound, URLRefused, check_url
 
 
 def resolving_to(*addresses: str) -> urls.Resolver:

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import httpx
 
-from bot.webhooks.urls import Target
+from bot.outbound.urls import Target
 
 RESPONSE_CAP = 4096
 # The whole HTTP attempt (connect, send, answer) of one delivery, in seconds.

@@ -11,7 +11,7 @@ How a delivery travels:
 3. Each attempt re-checks the URL (DNS included), renews its lease (bot.db.leases.renew; a
    lease that ran out, or was taken over, means another process may be sending: nothing is
    sent and nothing recorded), signs the stored body with the attempt's timestamp and POSTs
-   it to the checked address (see bot.webhooks.urls and .sender). The renewed lease covers
+   it to the checked address (see bot.outbound.urls and .sender). The renewed lease covers
    the HTTP deadline; ``LEASE_SECONDS`` below DNS plus that deadline is refused at start.
 4. 2xx: delivered. Connection errors, timeouts, 429 and 5xx: retried with exponential backoff
    and jitter (a 429/503 Retry-After is honoured, capped). Other answers, and the last
@@ -46,12 +46,12 @@ from bot.db.leases import renew
 from bot.db.models import WebhookDelivery
 from bot.db.types import utcnow
 from bot.db.uow import UnitOfWorkFactory
+from bot.outbound import sender, signing, urls
+from bot.outbound.sender import AttemptResult
 from bot.scheduling import AlarmClock
 from bot.services import events
 from bot.services import webhooks as svc
 from bot.services.webhooks import DeliveryAttempt, FailureNotice, PingTarget
-from bot.webhooks import sender, signing, urls
-from bot.webhooks.sender import AttemptResult
 
 log = logging.getLogger("bot.webhooks")
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.reminders.runtime import DMRefused, Undeliverable
+from bot.workers.reminder_worker import DMRefused, Undeliverable
 
 if TYPE_CHECKING:
     from bot.client import AnyBot

@@ -18,7 +18,7 @@ A DM refused by Discord becomes a mention in the coalition channel, recorded and
 retried. A passing failure (Discord down) leaves the row held with a back-off lease; the
 sweep retries it. Rate limits only slow sending: discord.py waits and retries them.
 
-Nothing here imports discord: sending goes through a ``Sender`` (bot.reminders.discord_sender
+Nothing here imports discord: sending goes through a ``Sender`` (bot.ui.dm_sender
 in production, a recording fake in service tests), so the claiming logic is tested on both
 databases without a Discord.
 """
@@ -38,9 +38,9 @@ from bot.clock import Clock
 from bot.db.leases import claim_due, claim_one, renew
 from bot.db.models import Reminder
 from bot.db.uow import UnitOfWorkFactory
-from bot.reminders import render
 from bot.scheduling import AlarmClock
 from bot.services import reminders as service
+from bot.ui import reminder_messages as render
 
 log = logging.getLogger("bot.reminders")
 

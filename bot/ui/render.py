@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING
 import discord
 from discord.utils import format_dt
 
-from bot.cogs import limits
 from bot.cogs.common import bot_of
 from bot.db.uow import UnitOfWork
 from bot.services.common import Actor
-from bot.services.progress import progress_bar, progress_sentence
 from bot.text import plain
+from bot.ui import limits
+from bot.ui.progress import progress_bar, progress_sentence
 
 if TYPE_CHECKING:
     from bot.services.asks import LeftInfo
 
-log = logging.getLogger("bot.cogs.render")
+log = logging.getLogger("bot.ui.render")
 
 COLOUR = discord.Colour.green()
 # Room kept under Discord's 6,000-character embed total for the title and footer.

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.letters import markdown as md
+from bot.documents import markdown as md
 
 ORDERS: tuple[str, ...] = ("alphabetical", "signing_date", "population")
 ORDER_LABELS = {

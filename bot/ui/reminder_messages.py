@@ -7,7 +7,6 @@ from datetime import datetime
 
 from discord.utils import format_dt
 
-from bot.cogs.limits import CONTENT, truncate
 from bot.services.digests import DigestContent
 from bot.services.reminders import (
     ActionContent,
@@ -17,6 +16,7 @@ from bot.services.reminders import (
     describe_offset,
 )
 from bot.text import plain
+from bot.ui.limits import CONTENT, truncate
 
 
 def when(value: datetime) -> str:

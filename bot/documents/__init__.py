@@ -1,7 +1,6 @@
 """Rendering the shared letter to Markdown: pure functions, no database, no Discord."""
 
-from bot.letters.markdown import block, cell, inline, normalise, paragraphs
-from bot.letters.render import (
+from bot.documents.letter import (
     ORDER_LABELS,
     ORDERS,
     SLUG_LEN,
@@ -18,6 +17,7 @@ from bot.letters.render import (
     slug,
     to_bytes,
 )
+from bot.documents.markdown import block, cell, inline, normalise, paragraphs
 
 __all__ = [
     "ORDERS",

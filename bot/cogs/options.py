@@ -1,0 +1,164 @@
+"""Typed slash-command options: one transformer per entity owns its autocomplete and parsing.
+
+A command declares ``coalition: CoalitionId`` and receives an ``int``; what the user sees while
+typing (suggestions) and what happens to free text they typed instead (a clear NotFound, shown
+ephemerally by the error handler) live here, once.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+import discord
+from discord import app_commands
+
+from bot.cogs.common import actor_of
+from bot.db.uow import UnitOfWork
+from bot.errors import NotFound
+from bot.services import actions, webhooks
+from bot.services import autocomplete as ac
+from bot.services.common import Actor, fold
+from bot.services.lookups import parse_choice_id
+
+if TYPE_CHECKING:
+    from bot.client import AnyBot
+
+Choices = list[app_commands.Choice[str]]
+
+
+class _EntityId(app_commands.Transformer):
+    """An autocomplete value (``str(id)``) back to an id; anything else is NotFound."""
+
+    kind: ClassVar[str]
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> int:
+        return parse_choice_id(value, self.kind)
+
+    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+        raise NotImplementedError
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> Choices:
+        if interaction.guild_id is None:
+            return []
+        actor = actor_of(interaction)
+        async with cast("AnyBot", interaction.client).uow(read_only=True) as uow:
+            found = await self.choices(uow, actor, value)
+        return [app_commands.Choice(name=c.label, value=c.value) for c in found[:25]]
+
+
+class _City(_EntityId):
+    kind = "city"
+
+    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+        return await ac.cities(uow, actor, current)
+
+
+class _MyCity(_City):
+    """A city option where the actor's own verified cities come first."""
+
+    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+        return await ac.my_cities(uow, actor, current)
+
+
+class _Coalition(_EntityId):
+    kind = "coalition"
+
+    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+        return await ac.coalitions(uow, actor, current)
+
+
+class _Ask(_EntityId):
+    kind = "ask"
+
+    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+        return await ac.asks(uow, actor, current)
+
+
+class _Action(_EntityId):
+    kind = "action"
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> int:
+        return actions.parse_action_id(value)
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> Choices:
+        if interaction.guild_id is None:
+            return []
+        bot = cast("AnyBot", interaction.client)
+        async with bot.uow(read_only=True) as uow:
+            found = await actions.action_choices(
+                uow, actor_of(interaction), value, now=bot.clock.now()
+            )
+        return [app_commands.Choice(name=c.label, value=c.value) for c in found[:25]]
+
+
+class _Webhook(_EntityId):
+    """A webhook of the coalition chosen in the same command's ``coalition`` option."""
+
+    kind = "webhook"
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> int:
+        try:
+            return parse_choice_id(value, "webhook")
+        except NotFound:
+            raise NotFound(webhooks.WEBHOOK_NOT_FOUND) from None
+
+    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+        raise NotImplementedError  # needs the coalition; see autocomplete
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> Choices:
+        if interaction.guild_id is None:
+            return []
+        try:
+            coalition_id: int | None = parse_choice_id(
+                getattr(interaction.namespace, "coalition", None), "coalition"
+            )
+        except NotFound:
+            coalition_id = None
+        actor = actor_of(interaction)
+        async with cast("AnyBot", interaction.client).uow(read_only=True) as uow:
+            found = await webhooks.webhook_choices(uow, actor, coalition_id, value)
+        return [app_commands.Choice(name=c.label, value=c.value) for c in found[:25]]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[tuple[str, str], ...]:
+    names = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return tuple((fold(z.replace("_", " ")), z) for z in names)
+
+
+def zone_suggestions(current: str) -> list[str]:
+    """IANA zones matching what was typed ("paris", "new york"), prefix matches first."""
+    key = fold(current.replace("_", " "))[:64]
+    zones = _zones()
+    starts = [z for k, z in zones if k.split("/")[-1].startswith(key) or k.startswith(key)]
+    contains = [z for k, z in zones if key in k and z not in starts]
+    return (starts + contains)[:25]
+
+
+class _TimeZone(app_commands.Transformer):
+    """A time zone name as typed (the service validates it, with its own clear message)."""
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> str:
+        return str(value)[:64]
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> Choices:
+        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(value)]
+
+
+CityId = app_commands.Transform[int, _City]
+MyCityId = app_commands.Transform[int, _MyCity]
+CoalitionId = app_commands.Transform[int, _Coalition]
+AskId = app_commands.Transform[int, _Ask]
+ActionId = app_commands.Transform[int, _Action]
+WebhookId = app_commands.Transform[int, _Webhook]
+TimeZoneName = app_commands.Transform[str, _TimeZone]

@@ -1,0 +1,1 @@
+"""Discord-side presentation below the cogs: limits, rendering, the DM sender."""

@@ -1,0 +1,1 @@
+"""Background workers: reminder delivery and webhook delivery (no Discord imports)."""
