@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from bot.cogs import EXTENSIONS
 from bot.db.migrate import upgrade_to_head
-from tests.db import create_pg_database, drop_pg_database, sqlite_url
+from tests.databases import create_pg_database, drop_pg_database, sqlite_url
 from tests.e2e.world import MEMBER_PERMISSIONS, running_bot
 from tests.emulator import DiscordEmulator
 

@@ -24,7 +24,7 @@ from bot.db.models import (
 )
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.common import fold
-from tests.db import sqlite_url
+from tests.databases import sqlite_url
 
 ROOT = Path(__file__).resolve().parents[1]
 

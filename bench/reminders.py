@@ -15,7 +15,6 @@ from bench.harness import database, running, stage
 from bot.clock import FakeClock
 from bot.db.models import Action, Coalition, Coordinator, Reminder
 from bot.db.types import utcnow
-from bot.reminders import runtime_of
 from bot.services.common import fold
 
 LIMIT_PER_S = 50
@@ -85,7 +84,7 @@ async def run(count: int = 10_000, dispatch: int = 300) -> dict[str, Any]:
         finally:
             await engine.dispose()
         async with running(st, url, clock=clock) as st:
-            runtime = runtime_of(st.bot)
+            runtime = st.bot.workers.reminders
             await runtime.wait_idle()  # the start-up sweep
             started = time.perf_counter()
             await runtime.sweep()  # what start-up does: find pending rows and arm alarms

@@ -12,6 +12,7 @@ from collections.abc import Coroutine
 from datetime import UTC
 from typing import Any, TypeVar
 
+import aiohttp
 import discord
 import discord.http
 import httpx
@@ -57,16 +58,21 @@ def build_bot(
     engine = create_engine(settings.database_url)
     cls = ShardedCoalitionBot if settings.sharded else CoalitionBot
     clock = clock or Clock()
-    return cls(
+    uow = UnitOfWorkFactory(create_session_factory(engine), clock=clock)
+    bot = cls(
         settings=settings,
         engine=engine,
-        uow=UnitOfWorkFactory(create_session_factory(engine), clock=clock),
+        uow=uow,
         http_client=build_http_client(),
         scheduler=AsyncIOScheduler(timezone=UTC),
         clock=clock,
         extensions=extensions,
         force_sync=force_sync,
     )
+    # The one way a service wakes a worker: it raises a signal on its unit of work
+    # (``uow.wake(...)``), and once that commits the bot's workers hear it.
+    uow.on_commit = bot.workers.on_commit
+    return bot
 
 
 class DatabaseUnavailable(Exception):
@@ -147,8 +153,6 @@ def discord_unreachable(exc: BaseException) -> str | None:
     """A line saying the network failed on the way to Discord ("cannot reach Discord at
     HOST:PORT: CAUSE": DNS, refused or lost connection, TLS, timeout, a Discord outage), or None
     when ``exc`` is anything else."""
-    import aiohttp
-
     os_error = getattr(exc, "os_error", None)
     detail = getattr(os_error, "strerror", None) or str(os_error or exc)
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
@@ -164,7 +168,7 @@ def discord_unreachable(exc: BaseException) -> str | None:
     elif isinstance(exc, aiohttp.ServerTimeoutError):
         cause = "no answer in time"
     elif isinstance(exc, aiohttp.ClientConnectionError):
-        cause = f"the connection was lost ({exc or type(exc).__name__})"
+        cause = f"the connection was lost ({str(exc) or type(exc).__name__})"
     elif isinstance(exc, discord.DiscordServerError):
         cause = f"Discord answered HTTP {exc.status} (an outage?)"
     elif isinstance(exc, discord.GatewayNotFound):

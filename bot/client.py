@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -21,6 +22,8 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import log_outcome, report_error
 from bot.scheduling import AlarmClock
 from bot.settings import Settings
+from bot.ui.dm_sender import DiscordSender, WebhookNotices
+from bot.workers import ReminderRuntime, WebhookRuntime, Workers
 
 log = logging.getLogger("bot")
 
@@ -68,6 +71,7 @@ class _CoalitionBotMixin:
     scheduler: AsyncIOScheduler
     alarms: AlarmClock
     clock: Clock
+    workers: Workers
 
     def _init_parts(
         self,
@@ -88,6 +92,7 @@ class _CoalitionBotMixin:
         self.scheduler = scheduler
         self.alarms = AlarmClock(scheduler)
         self.clock = clock
+        self.workers = _build_workers(self)  # type: ignore[arg-type]
         self.extensions_to_load = extensions
         self.force_sync = force_sync
         self.synced: bool | None = None  # True: pushed, False: unchanged, None: not yet
@@ -122,6 +127,12 @@ class _CoalitionBotMixin:
         if self._closing:
             return
         self._closing = True
+        # First the workers: a send in flight finishes or is given back, while the HTTP
+        # client, the scheduler and the database are still there.
+        try:
+            await self.workers.stop()
+        except Exception:
+            log.exception("stopping the workers failed")
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         try:
@@ -164,7 +175,7 @@ class CoalitionBot(_CoalitionBotMixin, commands.Bot):
 class ShardedCoalitionBot(_CoalitionBotMixin, commands.AutoShardedBot):
     """The same bot, auto-sharded: several processes can share one PostgreSQL database."""
 
-    tree: CoalitionTree
+    tree: CoalitionTree  # type: ignore[assignment]  # discord.py types it as the base tree
 
     def __init__(self, **parts: Any) -> None:
         commands.AutoShardedBot.__init__(self, **_bot_options(parts["settings"]))
@@ -174,18 +185,36 @@ class ShardedCoalitionBot(_CoalitionBotMixin, commands.AutoShardedBot):
 AnyBot = CoalitionBot | ShardedCoalitionBot
 
 
+def _build_workers(bot: AnyBot) -> Workers:
+    """The reminder and webhook workers, with what they send through Discord handed in."""
+    settings = bot.settings
+    return Workers(
+        reminders=ReminderRuntime(
+            bot.uow,
+            bot.clock,
+            DiscordSender(bot),
+            alarms=bot.alarms,
+            lease=timedelta(seconds=settings.lease_seconds),
+        ),
+        webhooks=WebhookRuntime(
+            uow=bot.uow,
+            client=bot.http_client,
+            clock=bot.clock,
+            allow_private=settings.webhooks_allow_private,
+            lease_seconds=settings.lease_seconds,
+            notify=WebhookNotices(bot),
+            alarms=bot.alarms,
+        ),
+    )
+
+
 async def _setup(bot: AnyBot) -> None:
     for name in bot.extensions_to_load:
         await bot.load_extension(name)
     bot.scheduler.start()
     await sync_commands(bot, force=bot.force_sync)
-    for hook in _STARTUP_HOOKS:
-        await hook(bot)
-
-
-# Cogs that need work done once the bot is set up (re-arming reminders, resuming webhook
-# deliveries) register it here from their ``setup`` function.
-_STARTUP_HOOKS: list[Any] = []
+    # Once set up: late reminders go out, deliveries left over from before a restart resume.
+    await bot.workers.start()
 
 
 def command_payload(tree: app_commands.CommandTree[Any], guild: discord.Object | None) -> list:

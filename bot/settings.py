@@ -11,10 +11,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.outbound.sender import ATTEMPT_DEADLINE
-from bot.outbound.urls import DNS_TIMEOUT
-
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/coalition.db"
+
+# The longest one webhook attempt may take, in seconds: its DNS lookup, then the whole HTTP
+# attempt (connect, send, answer). The lease must cover both. bot.outbound enforces these; they
+# are defined here, at the bottom layer, so that settings need not import upward.
+DNS_TIMEOUT = 5.0
+ATTEMPT_DEADLINE = 15.0
 
 
 class SettingsError(Exception):

@@ -12,6 +12,9 @@ from bot.app import build_bot
 from bot.cogs import EXTENSIONS
 from bot.settings import load_settings
 
+# Slash command paths the end-to-end tests invoked (filled by tests/e2e/conftest.py).
+INVOKED: set[str] = set()
+
 
 async def registered_commands() -> dict[str, app_commands.Command[Any, ..., Any]]:
     """Leaf command paths ("city add", "about") mapped to their command objects.

@@ -1,30 +1,72 @@
-"""Shared fixtures: real databases on SQLite and PostgreSQL, and a unit-of-work factory."""
+"""Shared fixtures, and the end-of-run check that no secret reached a log line.
+
+Fixtures: real databases on SQLite and PostgreSQL, and a unit-of-work factory.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
-from tests import secrets_tap
-from tests.db import PostgresDatabase, SqliteTemplate
+from tests import command_coverage, secrets_tap
+from tests.databases import PostgresDatabase, SqliteTemplate
 
 IN_CI = bool(os.environ.get("CI"))
+
+E2E_TESTS = Path(__file__).parent / "e2e"
+# A full run (this many tests, end-to-end ones among them) must also have seen secrets and
+# log lines; in a partial run only a leak fails.
+FULL_RUN_MIN_TESTS = 50
+_LEAK_PROBLEMS = pytest.StashKey[list[str]]()
+_UNCOVERED = pytest.StashKey[list[str]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     secrets_tap.install()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The secrets check reads every log line of the run, so it goes last of all.
-    last = [i for i in items if i.nodeid.endswith("test_no_secret_reached_any_log")]
-    for item in last:
-        items.remove(item)
-        items.append(item)
+def _full_run(session: pytest.Session) -> bool:
+    if session.exitstatus != pytest.ExitCode.OK:  # interrupted or failed: it ran only part
+        return False
+    items: list[pytest.Item] = getattr(session, "items", [])
+    return len(items) >= FULL_RUN_MIN_TESTS and any(
+        E2E_TESTS in item.path.parents for item in items
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Every log line of the run has been written: no secret may be among them.
+    problems = secrets_tap.leak_problems(full_run=_full_run(session))
+    session.config.stash[_LEAK_PROBLEMS] = problems
+    uncovered = command_coverage.problems(session)
+    session.config.stash[_UNCOVERED] = uncovered
+    if (problems or uncovered) and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    uncovered = config.stash.get(_UNCOVERED, [])
+    if uncovered:
+        terminalreporter.section("command coverage check failed", sep="=", red=True, bold=True)
+        for line in uncovered:
+            terminalreporter.line(line, red=True)
+    problems = config.stash.get(_LEAK_PROBLEMS, [])
+    if problems:
+        terminalreporter.section("secrets check failed", sep="=", red=True, bold=True)
+        for problem in problems:
+            terminalreporter.line(problem, red=True)
+    elif secrets_tap.SECRETS:
+        terminalreporter.line(
+            f"secrets check: no secret in {len(secrets_tap.TAP.texts)} log lines "
+            f"({len(secrets_tap.SECRETS)} secrets registered)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.db.uow import UnitOfWorkFactory
+from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.services import asks, cities, coalitions
 from bot.services.common import Actor
 
@@ -41,6 +41,21 @@ async def run(
     """One command: its own unit of work, committed on success, rolled back on error."""
     async with uow_factory() as uow:
         return await fn(uow, *a, **kw)
+
+
+async def sign_on(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    ask_id: int,
+    city_id: int | None = None,
+    note: str | None = None,
+) -> asks.SignResult:
+    """The city signs in one step: /ask sign's prompt and its Confirm button, as a user would."""
+    prompt = await asks.prepare_sign(uow, actor, ask_id=ask_id, city_id=city_id)
+    return await asks.confirm_sign(
+        uow, actor, ask_id=ask_id, city_id=prompt.city_id, version=prompt.version, note=note
+    )
 
 
 @dataclass

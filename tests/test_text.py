@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.text import plain
-from tests.hostile.corpus import PIECES
-from tests.hostile.discord_markdown import markdown_power
+from tests.support.corpus import PIECES
+from tests.support.discord_markdown import markdown_power
 
 
 def test_a_masked_link_shows_its_label_and_its_url() -> None:

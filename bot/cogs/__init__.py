@@ -1,6 +1,7 @@
 """Discord adapters. Each cog parses an interaction, calls a service, renders the result."""
 
-# Loaded in this order by the bot's setup_hook. A cog not listed here is not loaded.
+# The extensions the bot's setup_hook loads (a cog not listed here is not loaded). None
+# depends on another being loaded first; the workers are the bot's own (bot.workers).
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.about",
     "bot.cogs.onboarding",

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.cogs.common import bot_of
+from bot.cogs.common import bot_of, call, respond
 from bot.services import about
 
 
@@ -20,8 +20,7 @@ class AboutCog(commands.Cog):
         bot = bot_of(interaction)
         count = None
         if interaction.guild_id is not None:
-            async with bot.uow(read_only=True) as uow:
-                count = await about.coalition_count(uow, interaction.guild_id)
+            count = await call(interaction, about.coalition_count, read_only=True)
         latency = bot.latency
         embed = discord.Embed(title="Coalition Bot", colour=discord.Colour.green())
         embed.add_field(name="Version", value=__version__)
@@ -32,7 +31,7 @@ class AboutCog(commands.Cog):
             name="Gateway latency",
             value="unknown" if not math.isfinite(latency) else f"{latency * 1000:.0f} ms",
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed)
 
 
 async def setup(bot: commands.Bot) -> None:

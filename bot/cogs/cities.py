@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import actor_of, bot_of, city_autocomplete, parse_id
+from bot.cogs.common import call, respond
+from bot.cogs.options import CityId
 from bot.services import cities
 from bot.text import plain
 from bot.ui import limits, render
@@ -44,19 +45,18 @@ class CitiesCog(
         population: int | None = None,
     ) -> None:
         """Add a city to this server (coordinators and server admins)."""
-        async with bot_of(interaction).uow() as uow:
-            city = await cities.add_city(
-                uow,
-                actor_of(interaction),
-                name=name,
-                country=country,
-                region=region,
-                population=population,
-            )
-        await interaction.response.send_message(
-            f"Added {_city_line(city)}. Its representatives can now ask to speak for it with "
-            f"/city represent.",
-            ephemeral=True,
+        city = await call(
+            interaction,
+            cities.add_city,
+            name=name,
+            country=country,
+            region=region,
+            population=population,
+        )
+        await respond(
+            interaction,
+            content=f"Added {_city_line(city)}. Its representatives can now ask to speak for it "
+            "with /city represent.",
         )
 
     @app_commands.command(name="list")
@@ -70,29 +70,26 @@ class CitiesCog(
         region: str | None = None,
     ) -> None:
         """List the cities of this server."""
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            found = await cities.list_cities(
-                uow, actor_of(interaction), country=country, region=region
-            )
+        found = await call(
+            interaction, cities.list_cities, read_only=True, country=country, region=region
+        )
         if not found:
             where = " matching that filter" if country or region else ""
-            await interaction.response.send_message(
-                f"No cities{where} yet. Coordinators and admins add them with /city add.",
-                ephemeral=True,
+            await respond(
+                interaction,
+                content=f"No cities{where} yet. Coordinators and admins add them with /city add.",
             )
             return
         embeds = limits.paginate_lines(
             f"Cities ({len(found)})", [_city_line(c) for c in found], colour=render.COLOUR
         )
-        await render.send_embeds(interaction, embeds)
+        await respond(interaction, embeds=embeds)
 
     @app_commands.command(name="show")
     @app_commands.describe(city="The city to show")
-    @app_commands.autocomplete(city=city_autocomplete)
-    async def city_show(self, interaction: discord.Interaction, city: str) -> None:
+    async def city_show(self, interaction: discord.Interaction, city: CityId) -> None:
         """Show a city, its representatives and its coalitions."""
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            d = await cities.show_city(uow, actor_of(interaction), parse_id(city, "city"))
+        d = await call(interaction, cities.show_city, city, read_only=True)
         c = d.city
         details = [f"Country: {plain(c.country)}"]
         if c.region:
@@ -129,22 +126,18 @@ class CitiesCog(
             description="\n".join(details),
             empty="none",
         )
-        await render.send_embeds(interaction, embeds)
+        await respond(interaction, embeds=embeds)
 
     @app_commands.command(name="represent")
     @app_commands.describe(city="The city you speak for")
-    @app_commands.autocomplete(city=city_autocomplete)
-    async def city_represent(self, interaction: discord.Interaction, city: str) -> None:
+    async def city_represent(self, interaction: discord.Interaction, city: CityId) -> None:
         """Ask to represent a city; a coordinator verifies you."""
-        async with bot_of(interaction).uow() as uow:
-            result = await cities.request_representation(
-                uow, actor_of(interaction), parse_id(city, "city")
-            )
-        await interaction.response.send_message(
-            f"Your request to represent {result.city_name} is pending. A coordinator or server "
-            f"admin will verify it with /city verify; until then you can't act for "
+        result = await call(interaction, cities.request_representation, city)
+        await respond(
+            interaction,
+            content=f"Your request to represent {result.city_name} is pending. A coordinator or "
+            f"server admin will verify it with /city verify; until then you can't act for "
             f"{result.city_name}.",
-            ephemeral=True,
         )
 
     @app_commands.command(name="verify")
@@ -153,46 +146,36 @@ class CitiesCog(
         user="The member to verify",
         title="Their role, e.g. Deputy Mayor for Climate (optional)",
     )
-    @app_commands.autocomplete(city=city_autocomplete)
     async def city_verify(
         self,
         interaction: discord.Interaction,
-        city: str,
+        city: CityId,
         user: discord.User,
         title: str | None = None,
     ) -> None:
         """Confirm someone represents a city (its coalitions' coordinators, verifiers, admins)."""
-        async with bot_of(interaction).uow() as uow:
-            r = await cities.verify_representative(
-                uow,
-                actor_of(interaction),
-                city_id=parse_id(city, "city"),
-                user_id=user.id,
-                title=title,
-            )
+        r = await call(
+            interaction, cities.verify_representative, city_id=city, user_id=user.id, title=title
+        )
         as_title = f" as {r.title}" if r.title else ""
         if r.outcome == "title_updated":
             text = f"{user.mention}'s title for {r.city_name} is now {r.title}."
         else:
             text = f"{user.mention} is now a verified representative of {r.city_name}{as_title}."
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, content=text)
 
     @app_commands.command(name="revoke")
     @app_commands.describe(city="The city", user="The representative to remove")
-    @app_commands.autocomplete(city=city_autocomplete)
     async def city_revoke(
-        self, interaction: discord.Interaction, city: str, user: discord.User
+        self, interaction: discord.Interaction, city: CityId, user: discord.User
     ) -> None:
         """Stop someone representing a city (its coalitions' coordinators, verifiers, admins)."""
-        async with bot_of(interaction).uow() as uow:
-            r = await cities.revoke_representative(
-                uow, actor_of(interaction), city_id=parse_id(city, "city"), user_id=user.id
-            )
+        r = await call(interaction, cities.revoke_representative, city_id=city, user_id=user.id)
         if r.previous_status == "pending":
             text = f"{user.mention}'s request to represent {r.city_name} was turned down."
         else:
             text = f"{user.mention} no longer represents {r.city_name}."
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, content=text)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import zoneinfo
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
-from discord import app_commands
 
 from bot.db.uow import UnitOfWork
 from bot.errors import UserFacingError
-from bot.services import autocomplete as ac
-from bot.services.common import Actor, fold
-from bot.services.lookups import parse_choice_id
+from bot.services.common import Actor
+from bot.ui import limits
 
 if TYPE_CHECKING:
     from bot.client import AnyBot
@@ -36,58 +32,6 @@ def actor_of(interaction: discord.Interaction) -> Actor:
     return Actor(guild_id=interaction.guild_id, user_id=user.id, is_admin=is_admin, role_ids=roles)
 
 
-ChoiceFn = Callable[[UnitOfWork, Actor, str | None], Awaitable[list[ac.Choice]]]
-Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
-
-
-def autocompleter(fn: ChoiceFn) -> Autocomplete:
-    """Adapt a service's choice function to a discord.py autocomplete callback (one session)."""
-
-    async def callback(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            choices = await fn(uow, actor, current)
-        return [app_commands.Choice(name=c.label, value=c.value) for c in choices[:25]]
-
-    return callback
-
-
-city_autocomplete = autocompleter(ac.cities)
-my_city_autocomplete = autocompleter(ac.my_cities)
-coalition_autocomplete = autocompleter(ac.coalitions)
-ask_autocomplete = autocompleter(ac.asks)
-
-
-def parse_id(value: str | int | None, kind: str) -> int:
-    """An autocomplete value (or a raw id typed by the user) back to an id; else NotFound."""
-    return parse_choice_id(value, kind)
-
-
-def optional_id(value: str | None, kind: str) -> int | None:
-    return None if value is None or not str(value).strip() else parse_id(value, kind)
-
-
-@lru_cache(maxsize=1)
-def _zones() -> tuple[tuple[str, str], ...]:
-    names = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return tuple((fold(z.replace("_", " ")), z) for z in names)
-
-
-async def timezone_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """IANA zones matching what was typed ("paris", "new york"), prefix matches first."""
-    key = fold(current.replace("_", " "))[:64]
-    zones = _zones()
-    starts = [z for k, z in zones if k.split("/")[-1].startswith(key) or k.startswith(key)]
-    contains = [z for k, z in zones if key in k and z not in starts]
-    return [app_commands.Choice(name=z, value=z) for z in (starts + contains)[:25]]
-
-
 T = TypeVar("T")
 
 # Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
@@ -106,6 +50,8 @@ async def call(
     edit: bool = False,
     read_only: bool = False,
     defer_after: float = DEFER_AFTER,
+    opens_form: bool = False,
+    guild_of: Callable[[UnitOfWork], Awaitable[int]] | None = None,
     **kwargs: object,
 ) -> T:
     """Run ``fn(uow, actor, *args, **kwargs)`` in its own unit of work and return the result.
@@ -113,30 +59,50 @@ async def call(
     If the database is slow, the interaction is deferred (with the ephemerality the answer will
     have) before Discord's 3-second window closes; ``respond`` then edits that placeholder.
     ``edit=True`` (a button whose answer replaces its own message): defer as an update of that
-    message, which ``respond(..., edit=True)`` then edits.
+    message, which ``respond(..., edit=True)`` then edits. ``opens_form=True``: the answer is a
+    modal, which cannot follow a deferral, so never defer. ``guild_of``: for a button pressed in
+    a direct message, find the server the pressed thing belongs to (in the same unit of work).
     """
-    actor = actor_of(interaction)
+    actor = None if guild_of is not None and interaction.guild_id is None else actor_of(interaction)
 
     async def work() -> T:
         async with bot_of(interaction).uow(read_only=read_only) as uow:
-            return await fn(uow, actor, *args, **kwargs)
+            acting = actor
+            if acting is None:
+                assert guild_of is not None
+                acting = Actor(guild_id=await guild_of(uow), user_id=interaction.user.id)
+            return await fn(uow, acting, *args, **kwargs)
 
     global _in_flight
     busy = _in_flight >= BUSY
     _in_flight += 1
     try:
         task = asyncio.ensure_future(work())
+        if opens_form:
+            return await task
         done: set[asyncio.Future[T]] = set()
         if not busy:
             done, _ = await asyncio.wait({task}, timeout=defer_after)
-        if not done and not interaction.response.is_done():
-            if edit:
-                await interaction.response.defer()
-            else:
-                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        if not done:
+            await defer(interaction, ephemeral=ephemeral, edit=edit)
         return await task
     finally:
         _in_flight -= 1
+
+
+async def defer(
+    interaction: discord.Interaction, *, ephemeral: bool = True, edit: bool = False
+) -> None:
+    """Acknowledge now (if not yet) so slow work after it may take up to 15 minutes.
+
+    ``edit=True``: as an update of the message the pressed button sits on.
+    """
+    if interaction.response.is_done():
+        return
+    if edit:
+        await interaction.response.defer()
+    else:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
 
 
 async def respond(
@@ -145,7 +111,20 @@ async def respond(
     """Answer once: the initial response, or the deferred placeholder's edit, or a followup.
 
     ``edit=True``: replace the message the pressed button sits on (after ``call(edit=True)``).
+    ``embeds`` beyond what one message may hold (Discord's limits) continue in followups.
     """
+    pages: list[list[discord.Embed]] = []
+    if "embeds" in kwargs:
+        pages = limits.fit_embeds(kwargs.pop("embeds")) or [[]]
+        kwargs["embeds"] = pages.pop(0)
+    await _answer(interaction, ephemeral=ephemeral, edit=edit, **kwargs)
+    for page in pages:
+        await interaction.followup.send(embeds=page, ephemeral=ephemeral)
+
+
+async def _answer(
+    interaction: discord.Interaction, *, ephemeral: bool, edit: bool, **kwargs: Any
+) -> None:
     if not interaction.response.is_done():
         if edit:
             await interaction.response.edit_message(**kwargs)

@@ -8,24 +8,15 @@ bot.services.statements.
 from __future__ import annotations
 
 import io
-from datetime import UTC, date
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
-from bot.cogs.common import (
-    actor_of,
-    ask_autocomplete,
-    bot_of,
-    call,
-    city_autocomplete,
-    my_city_autocomplete,
-    optional_id,
-    parse_id,
-    respond,
-)
+from bot.cogs.common import call, respond
+from bot.cogs.options import AskId, CityId, MyCityId
+from bot.db.models.enums import SignOrder
 from bot.documents import ORDER_LABELS
 from bot.interactions import BaseModal
 from bot.services import letters, statements
@@ -44,6 +35,9 @@ ORDER_CHOICES = [
 ]
 PREVIEW_CHARS = 2000  # the start of the letter shown in the preview embed
 NAMES_CHARS = 900  # per warning field, so the whole embed stays under 6,000 characters
+# Rendering a letter is CPU work that can hold the event loop past call()'s timer:
+# acknowledge these commands at once, as they always have been.
+RENDERS = 0.0
 
 
 def _quoted(title: str) -> str:
@@ -150,21 +144,19 @@ class LetterSettingsModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
-            saved = await letters.save_settings(
-                uow,
-                actor,
-                ask_id=self.ask_id,
-                opening=self.opening.value,
-                closing=self.closing.value,
-                sender=self.sender.value,
-            )
-        await interaction.response.send_message(
-            f"Saved the opening, closing and sender line of the letter for "
+        saved = await call(
+            interaction,
+            letters.save_settings,
+            ask_id=self.ask_id,
+            opening=self.opening.value,
+            closing=self.closing.value,
+            sender=self.sender.value,
+        )
+        await respond(
+            interaction,
+            content=f"Saved the opening, closing and sender line of the letter for "
             f"{_quoted(saved.ask_title)}. An empty field uses the default text. "
             "See the result with /letter preview.",
-            ephemeral=True,
         )
 
 
@@ -194,10 +186,6 @@ class LettersCog(commands.Cog):
         return int(limit) if limit else letters.DEFAULT_UPLOAD_LIMIT
 
     @staticmethod
-    def today(interaction: discord.Interaction) -> date:
-        return bot_of(interaction).clock.now().astimezone(UTC).date()
-
-    @staticmethod
     def as_file(file: letters.LetterFile) -> discord.File:
         return discord.File(io.BytesIO(file.content), filename=file.filename)
 
@@ -208,32 +196,29 @@ class LettersCog(commands.Cog):
         ask="The ask your statement is about",
         city="The city you speak for (only if you represent several)",
     )
-    @app_commands.autocomplete(ask=ask_autocomplete, city=my_city_autocomplete)
     async def statement_submit(
-        self, interaction: discord.Interaction, ask: str, city: str | None = None
+        self, interaction: discord.Interaction, ask: AskId, city: MyCityId | None = None
     ) -> None:
         """Write or update your city's position statement for the shared letter."""
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            prompt = await statements.prepare_submit(
-                uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
-            )
+        prompt = await call(
+            interaction,
+            statements.prepare_submit,
+            ask_id=ask,
+            city_id=city,
+            read_only=True,
+            opens_form=True,
+        )
         await interaction.response.send_modal(
             StatementModal(prompt, display_name=interaction.user.display_name)
         )
 
     @statement.command(name="show")
     @app_commands.describe(ask="The ask", city="Whose statement (default: your own city's)")
-    @app_commands.autocomplete(ask=ask_autocomplete, city=city_autocomplete)
     async def statement_show(
-        self, interaction: discord.Interaction, ask: str, city: str | None = None
+        self, interaction: discord.Interaction, ask: AskId, city: CityId | None = None
     ) -> None:
         """Read a city's current position statement on an ask."""
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            info = await statements.show(
-                uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
-            )
+        info = await call(interaction, statements.show, ask_id=ask, city_id=city, read_only=True)
         embed = discord.Embed(
             title=truncate(f"{plain(info.city_name)} on “{plain(info.ask_title)}”", EMBED_TITLE),
             description=truncate(plain(info.body), EMBED_DESCRIPTION),
@@ -255,59 +240,50 @@ class LettersCog(commands.Cog):
             if info.in_letter
             else "No: the city has no current signature on this version of the ask",
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed)
 
     @statement.command(name="withdraw")
     @app_commands.describe(
         ask="The ask", city="The city you speak for (only if you represent several)"
     )
-    @app_commands.autocomplete(ask=ask_autocomplete, city=my_city_autocomplete)
     async def statement_withdraw(
-        self, interaction: discord.Interaction, ask: str, city: str | None = None
+        self, interaction: discord.Interaction, ask: AskId, city: MyCityId | None = None
     ) -> None:
         """Take your city's statement out of the shared letter (its history is kept)."""
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow() as uow:
-            result = await statements.withdraw(
-                uow, actor, ask_id=parse_id(ask, "ask"), city_id=optional_id(city, "city")
-            )
-        await interaction.response.send_message(
-            f"Withdrew {plain(result.city_name)}'s statement on "
+        result = await call(interaction, statements.withdraw, ask_id=ask, city_id=city)
+        await respond(
+            interaction,
+            content=f"Withdrew {plain(result.city_name)}'s statement on "
             f"{_quoted(result.ask_title)}. It is no longer in the letter; earlier versions stay "
             "on record, and you can submit a new one any time with /statement submit.",
-            ephemeral=True,
         )
 
     # --- /letter ---
 
     @letter.command(name="settings")
     @app_commands.describe(ask="The ask whose letter to set up")
-    @app_commands.autocomplete(ask=ask_autocomplete)
-    async def letter_settings(self, interaction: discord.Interaction, ask: str) -> None:
+    async def letter_settings(self, interaction: discord.Interaction, ask: AskId) -> None:
         """Coordinators: set the letter's opening and closing paragraphs and its sender line."""
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            current = await letters.get_settings(uow, actor, parse_id(ask, "ask"))
+        current = await call(
+            interaction, letters.get_settings, ask, read_only=True, opens_form=True
+        )
         await interaction.response.send_modal(LetterSettingsModal(current))
 
     @letter.command(name="preview")
     @app_commands.describe(ask="The ask whose letter to preview", order="Order of the cities")
-    @app_commands.autocomplete(ask=ask_autocomplete)
     @app_commands.choices(order=ORDER_CHOICES)
     async def letter_preview(
-        self, interaction: discord.Interaction, ask: str, order: str | None = None
+        self, interaction: discord.Interaction, ask: AskId, order: str | None = None
     ) -> None:
         """Coordinators: see the letter as it stands, with what still needs attention."""
-        actor = actor_of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            result = await letters.preview(
-                uow,
-                actor,
-                ask_id=parse_id(ask, "ask"),
-                order=order or "alphabetical",
-                today=self.today(interaction),
-            )
+        result = await call(
+            interaction,
+            letters.preview,
+            ask_id=ask,
+            order=order or SignOrder.ALPHABETICAL,
+            read_only=True,
+            defer_after=RENDERS,
+        )
         file = result.file
         letters.ensure_uploadable(file, self.upload_limit(interaction))
         embed = discord.Embed(
@@ -332,7 +308,7 @@ class LettersCog(commands.Cog):
                 inline=False,
             )
         embed.set_footer(text="The full letter is attached. /letter finalise freezes it.")
-        await interaction.followup.send(embed=embed, file=self.as_file(file), ephemeral=True)
+        await respond(interaction, embed=embed, file=self.as_file(file))
 
     @letter.command(name="export")
     @app_commands.describe(
@@ -340,27 +316,24 @@ class LettersCog(commands.Cog):
         order="Order of the cities (live letter only)",
         version="A finalised version number (see /letter versions): its exact, frozen text",
     )
-    @app_commands.autocomplete(ask=ask_autocomplete)
     @app_commands.choices(order=ORDER_CHOICES)
     async def letter_export(
         self,
         interaction: discord.Interaction,
-        ask: str,
+        ask: AskId,
         order: str | None = None,
         version: app_commands.Range[int, 1, 1_000_000] | None = None,
     ) -> None:
         """Download the shared letter as a Markdown file."""
-        actor = actor_of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            file = await letters.export(
-                uow,
-                actor,
-                ask_id=parse_id(ask, "ask"),
-                order=order,
-                version=version,
-                today=self.today(interaction),
-            )
+        file = await call(
+            interaction,
+            letters.export,
+            ask_id=ask,
+            order=order,
+            version=version,
+            read_only=True,
+            defer_after=RENDERS,
+        )
         letters.ensure_uploadable(file, self.upload_limit(interaction))
         signatories = _plural(file.signatory_count, "signatory", "signatories")
         if file.version is not None and file.created_at is not None:
@@ -376,27 +349,22 @@ class LettersCog(commands.Cog):
                 f"The letter for {_quoted(file.ask_title)} as it stands now: {signatories}, "
                 f"{ORDER_LABELS[file.order]} order. sha256 `{file.short_hash}`."
             )
-        await interaction.followup.send(text, file=self.as_file(file), ephemeral=True)
+        await respond(interaction, content=text, file=self.as_file(file))
 
     @letter.command(name="finalise")
     @app_commands.describe(ask="The ask whose letter to freeze", order="Order of the cities")
-    @app_commands.autocomplete(ask=ask_autocomplete)
     @app_commands.choices(order=ORDER_CHOICES)
     async def letter_finalise(
-        self, interaction: discord.Interaction, ask: str, order: str | None = None
+        self, interaction: discord.Interaction, ask: AskId, order: str | None = None
     ) -> None:
         """Coordinators: freeze the letter as a numbered version that never changes."""
-        actor = actor_of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        bot = bot_of(interaction)
-        async with bot.uow() as uow:
-            file = await letters.finalise(
-                uow,
-                actor,
-                ask_id=parse_id(ask, "ask"),
-                order=order or "alphabetical",
-                now=bot.clock.now(),
-            )
+        file = await call(
+            interaction,
+            letters.finalise,
+            ask_id=ask,
+            order=order or SignOrder.ALPHABETICAL,
+            defer_after=RENDERS,
+        )
         text = (
             f"Finalised version {file.version} of the letter for {_quoted(file.ask_title)}: "
             f"{_plural(file.signatory_count, 'signatory', 'signatories')}, sha256 "
@@ -406,23 +374,20 @@ class LettersCog(commands.Cog):
         try:
             letters.ensure_uploadable(file, self.upload_limit(interaction))
         except letters.LetterTooLarge as too_large:
-            await interaction.followup.send(f"{text}\n{too_large.message}", ephemeral=True)
+            await respond(interaction, content=f"{text}\n{too_large.message}")
             return
-        await interaction.followup.send(text, file=self.as_file(file), ephemeral=True)
+        await respond(interaction, content=text, file=self.as_file(file))
 
     @letter.command(name="versions")
     @app_commands.describe(ask="The ask whose finalised letters to list")
-    @app_commands.autocomplete(ask=ask_autocomplete)
-    async def letter_versions(self, interaction: discord.Interaction, ask: str) -> None:
+    async def letter_versions(self, interaction: discord.Interaction, ask: AskId) -> None:
         """List the finalised versions of an ask's letter."""
-        actor = actor_of(interaction)
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            rows = await letters.versions(uow, actor, parse_id(ask, "ask"))
+        rows = await call(interaction, letters.versions, ask, read_only=True)
         if not rows:
-            await interaction.response.send_message(
-                "This letter has no finalised version yet. Coordinators create one with "
+            await respond(
+                interaction,
+                content="This letter has no finalised version yet. Coordinators create one with "
                 "/letter finalise.",
-                ephemeral=True,
             )
             return
         lines = [
@@ -438,7 +403,7 @@ class LettersCog(commands.Cog):
         )
         if len(lines) > 30:
             embed.set_footer(text=f"The latest 30 of {len(lines)} versions.")
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed)
 
 
 async def setup(bot: commands.Bot) -> None:

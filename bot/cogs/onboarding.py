@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, cast
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.common import actor_of, bot_of
+from bot.cogs.common import call, respond
 from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import BaseView
 from bot.services import onboarding
@@ -178,10 +179,12 @@ class SetupView(BaseView):
     def __init__(self) -> None:
         super().__init__(timeout=SETUP_TIMEOUT)
 
-    async def _show(self, interaction: discord.Interaction, info: SetupInfo) -> None:
-        await interaction.response.edit_message(
-            embed=setup_embed(interaction.guild, info), view=self
-        )
+    async def _save(
+        self, interaction: discord.Interaction, fn: Callable[..., Awaitable[SetupInfo]], *args: Any
+    ) -> None:
+        """Save one choice (the service re-checks: admins only), then show the panel again."""
+        info = await call(interaction, fn, *args, edit=True)
+        await respond(interaction, edit=True, embed=setup_embed(interaction.guild, info), view=self)
 
     @discord.ui.select(
         cls=discord.ui.ChannelSelect,
@@ -192,11 +195,7 @@ class SetupView(BaseView):
     async def pick_channel(
         self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_announce_channel(
-                uow, actor_of(interaction), select.values[0].id
-            )
-        await self._show(interaction, info)
+        await self._save(interaction, onboarding.set_announce_channel, select.values[0].id)
 
     @discord.ui.select(
         cls=discord.ui.RoleSelect,
@@ -207,11 +206,7 @@ class SetupView(BaseView):
         self, interaction: discord.Interaction, select: discord.ui.RoleSelect[SetupView]
     ) -> None:
         # @everyone's id is the server's: the service reads it as "everyone".
-        async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_creator_role(
-                uow, actor_of(interaction), select.values[0].id
-            )
-        await self._show(interaction, info)
+        await self._save(interaction, onboarding.set_creator_role, select.values[0].id)
 
     @discord.ui.select(
         cls=discord.ui.RoleSelect,
@@ -221,51 +216,38 @@ class SetupView(BaseView):
     async def pick_verifier_role(
         self, interaction: discord.Interaction, select: discord.ui.RoleSelect[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_verifier_role(
-                uow, actor_of(interaction), select.values[0].id
-            )
-        await self._show(interaction, info)
+        await self._save(interaction, onboarding.set_verifier_role, select.values[0].id)
 
     @discord.ui.button(label="2. Everyone may create coalitions", row=3)
     async def everyone(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_anyone_creates(uow, actor_of(interaction), True)
-        await self._show(interaction, info)
+        await self._save(interaction, onboarding.set_anyone_creates, True)
 
     @discord.ui.button(label="2. Only admins and the role", row=3)
     async def admins_create(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_anyone_creates(uow, actor_of(interaction), False)
-        await self._show(interaction, info)
+        await self._save(interaction, onboarding.set_anyone_creates, False)
 
     @discord.ui.button(label="3. Only admins verify", row=3)
     async def admins_verify(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow() as uow:
-            info = await onboarding.set_verifier_role(uow, actor_of(interaction), None)
-        await self._show(interaction, info)
+        await self._save(interaction, onboarding.set_verifier_role, None)
 
     @discord.ui.button(label="Done", style=discord.ButtonStyle.success, row=3)
     async def done(
         self, interaction: discord.Interaction, button: discord.ui.Button[SetupView]
     ) -> None:
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            info = await onboarding.get_setup(uow, actor_of(interaction))
+        info = await call(interaction, onboarding.get_setup, read_only=True, edit=True)
         embeds = []
         if info.announce_channel_id:
             ok, report = permission_report(interaction.guild, info.announce_channel_id)
             if not ok:
                 embeds.append(discord.Embed(title="⚠️ Missing permissions", description=report))
         self.stop()
-        await interaction.response.edit_message(
-            content=setup_summary(info), embeds=embeds, view=None
-        )
+        await respond(interaction, edit=True, content=setup_summary(info), embeds=embeds, view=None)
 
 
 # ------------------------------------------------------------------------------- welcome
@@ -274,10 +256,11 @@ class SetupView(BaseView):
 async def welcome(uow_factory: UnitOfWorkFactory, guild: discord.Guild) -> str:
     """Post the welcome once per server, where the bot may; returns what happened (logged)."""
     channel = guild.system_channel
+    me: discord.Member | None = guild.me  # None before the bot's member is cached
     if channel is None:
         outcome = "no_system_channel"
-    elif guild.me is None or not (
-        (perms := channel.permissions_for(guild.me)).view_channel and perms.send_messages
+    elif me is None or not (
+        (perms := channel.permissions_for(me)).view_channel and perms.send_messages
     ):
         outcome = "no_permission"
     else:
@@ -315,31 +298,25 @@ class OnboardingCog(commands.Cog):
     ) -> None:
         """What you can do here, and your next step."""
         if topic is not None:
-            embed = topic_embed(onboarding.topic(topic.value))
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+            await respond(interaction, embed=topic_embed(onboarding.topic(topic.value)))
             return
         if interaction.guild_id is None:
-            embed = topic_embed(onboarding.topic("start"))
-            await interaction.response.send_message(
-                "Run /help in your server to see what you can do there.",
-                embed=embed,
-                ephemeral=True,
+            await respond(
+                interaction,
+                content="Run /help in your server to see what you can do there.",
+                embed=topic_embed(onboarding.topic("start")),
             )
             return
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            result = await onboarding.overview(uow, actor_of(interaction))
-        await render.send_embeds(interaction, overview_embeds(result))
+        result = await call(interaction, onboarding.overview, read_only=True)
+        await respond(interaction, embeds=overview_embeds(result))
 
     @app_commands.command(name="setup")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def setup(self, interaction: discord.Interaction) -> None:
         """Server admins: announcement channel, who creates coalitions, who verifies."""
-        async with bot_of(interaction).uow(read_only=True) as uow:
-            info = await onboarding.get_setup(uow, actor_of(interaction))
-        await interaction.response.send_message(
-            embed=setup_embed(interaction.guild, info), view=SetupView(), ephemeral=True
-        )
+        info = await call(interaction, onboarding.get_setup, read_only=True)
+        await respond(interaction, embed=setup_embed(interaction.guild, info), view=SetupView())
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

@@ -17,8 +17,7 @@ from discord import app_commands
 from bot.cogs.common import actor_of
 from bot.db.uow import UnitOfWork
 from bot.errors import NotFound
-from bot.services import actions, webhooks
-from bot.services import autocomplete as ac
+from bot.services import actions, autocomplete, webhooks
 from bot.services.common import Actor, fold
 from bot.services.lookups import parse_choice_id
 
@@ -36,7 +35,9 @@ class _EntityId(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction, value: Any) -> int:
         return parse_choice_id(value, self.kind)
 
-    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
         raise NotImplementedError
 
     async def autocomplete(  # type: ignore[override]
@@ -46,36 +47,44 @@ class _EntityId(app_commands.Transformer):
             return []
         actor = actor_of(interaction)
         async with cast("AnyBot", interaction.client).uow(read_only=True) as uow:
-            found = await self.choices(uow, actor, value)
+            found = await self.suggestions(uow, actor, value)
         return [app_commands.Choice(name=c.label, value=c.value) for c in found[:25]]
 
 
 class _City(_EntityId):
     kind = "city"
 
-    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
-        return await ac.cities(uow, actor, current)
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
+        return await autocomplete.cities(uow, actor, current)
 
 
 class _MyCity(_City):
     """A city option where the actor's own verified cities come first."""
 
-    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
-        return await ac.my_cities(uow, actor, current)
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
+        return await autocomplete.my_cities(uow, actor, current)
 
 
 class _Coalition(_EntityId):
     kind = "coalition"
 
-    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
-        return await ac.coalitions(uow, actor, current)
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
+        return await autocomplete.coalitions(uow, actor, current)
 
 
 class _Ask(_EntityId):
     kind = "ask"
 
-    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
-        return await ac.asks(uow, actor, current)
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
+        return await autocomplete.asks(uow, actor, current)
 
 
 class _Action(_EntityId):
@@ -84,17 +93,13 @@ class _Action(_EntityId):
     async def transform(self, interaction: discord.Interaction, value: Any) -> int:
         return actions.parse_action_id(value)
 
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str
-    ) -> Choices:
-        if interaction.guild_id is None:
-            return []
-        bot = cast("AnyBot", interaction.client)
-        async with bot.uow(read_only=True) as uow:
-            found = await actions.action_choices(
-                uow, actor_of(interaction), value, now=bot.clock.now()
-            )
-        return [app_commands.Choice(name=c.label, value=c.value) for c in found[:25]]
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
+        return [
+            autocomplete.Choice(c.label, c.value)
+            for c in await actions.action_choices(uow, actor, current)
+        ]
 
 
 class _Webhook(_EntityId):
@@ -108,7 +113,9 @@ class _Webhook(_EntityId):
         except NotFound:
             raise NotFound(webhooks.WEBHOOK_NOT_FOUND) from None
 
-    async def choices(self, uow: UnitOfWork, actor: Actor, current: str) -> list[ac.Choice]:
+    async def suggestions(
+        self, uow: UnitOfWork, actor: Actor, current: str
+    ) -> list[autocomplete.Choice]:
         raise NotImplementedError  # needs the coalition; see autocomplete
 
     async def autocomplete(  # type: ignore[override]

@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.models.enums import LeaseStatus
+
 
 def claimable(model: Any, now: datetime, due_column: Any) -> Any:
     return or_(
-        and_(model.status == "pending", due_column <= now),
-        and_(model.status == "sending", model.lease_until < now),
+        and_(model.status == LeaseStatus.PENDING, due_column <= now),
+        and_(model.status == LeaseStatus.SENDING, model.lease_until < now),
     )
 
 
@@ -38,7 +40,7 @@ async def claim_one(
 ) -> bool:
     """Claim one row by id; True only for the one process that changed it."""
     values: dict[str, Any] = {
-        "status": "sending",
+        "status": LeaseStatus.SENDING,
         "lease_until": now + lease,
         "attempts": model.attempts + 1,
         **(extra or {}),
@@ -81,7 +83,7 @@ async def claim_due(
     # re-run the LIMITed subquery while updating and claim far more than ``limit`` rows.
     picked = candidates.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
     values: dict[str, Any] = {
-        "status": "sending",
+        "status": LeaseStatus.SENDING,
         "lease_until": now + lease,
         "attempts": model.attempts + 1,
     }
@@ -117,7 +119,7 @@ async def renew(
     are one conditional UPDATE, so a concurrent claim either sees the extended lease or has
     already made this UPDATE match nothing.
     """
-    conditions = [model.id == row_id, model.status == "sending", model.lease_until > now]
+    conditions = [model.id == row_id, model.status == LeaseStatus.SENDING, model.lease_until > now]
     if owner is not None:
         conditions.append(model.claimed_by == owner)
     if held_until is not None:

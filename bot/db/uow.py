@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -12,6 +15,35 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.db.engine import READ_ONLY
+
+log = logging.getLogger("bot.db.uow")
+
+
+# --- what a commit may wake: one typed signal per kind of background work ---
+
+
+@dataclass(frozen=True, slots=True)
+class WebhooksQueued:
+    """The commit queued webhook deliveries: the webhook worker sends them now."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemindersChanged:
+    """The commit added, moved or cancelled reminders: the reminder worker re-arms its alarms."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderQueued:
+    """The commit queued a reminder to send at once (a change notice): send it now."""
+
+    reminder_id: int
+
+
+Wake = WebhooksQueued | RemindersChanged | ReminderQueued
+# Called once after each commit that raised signals, with them in the order raised (repeats
+# dropped). The composition root subscribes the bot's workers; tests leave it unset.
+OnCommit = Callable[[tuple[Wake, ...]], Awaitable[None]]
+
 
 # Set while this task holds its factory's SQLite write lock, so a nested write unit of work
 # in the same task does not wait for itself (it falls back on SQLite's busy_timeout).
@@ -38,6 +70,7 @@ class UnitOfWork:
         read_only: bool = False,
         write_lock: asyncio.Lock | None = None,
         clock: Clock | None = None,
+        on_commit: OnCommit | None = None,
     ) -> None:
         self._factory = session_factory
         self.clock = clock or Clock()
@@ -47,8 +80,8 @@ class UnitOfWork:
         self._lock_token: contextvars.Token[bool] | None = None
         self._session: AsyncSession | None = None
         self.committed = False
-        # Callbacks run after a successful commit (e.g. wake the webhook sender).
-        self._after_commit: list[object] = []
+        self._on_commit = on_commit
+        self._wakes: dict[Wake, None] = {}  # an ordered set
 
     @property
     def session(self) -> AsyncSession:
@@ -70,6 +103,7 @@ class UnitOfWork:
         self._session = self._factory()
         self._now = self.clock.now()
         self.committed = False
+        self._wakes.clear()
         if self.read_only:
             # Readers take no write lock on SQLite and run READ ONLY on PostgreSQL; a write
             # attempted in one fails instead of slipping through.
@@ -104,13 +138,18 @@ class UnitOfWork:
                 self._lock_token = None
                 assert self._write_lock is not None
                 self._write_lock.release()
-        if self.committed:
-            for callback in self._after_commit:
-                callback()  # type: ignore[operator]
-            self._after_commit.clear()
+        wakes, self._wakes = tuple(self._wakes), {}
+        if self.committed and wakes and self._on_commit is not None:
+            try:
+                await self._on_commit(wakes)
+            except Exception:
+                # The change is committed: the command succeeded. The workers' periodic
+                # sweeps pick up what this wake-up missed.
+                log.exception("waking the workers after a commit failed")
 
-    def after_commit(self, callback: object) -> None:
-        self._after_commit.append(callback)
+    def wake(self, signal: Wake) -> None:
+        """Wake a worker once this unit of work commits (nothing happens on a rollback)."""
+        self._wakes[signal] = None
 
 
 class UnitOfWorkFactory:
@@ -118,15 +157,23 @@ class UnitOfWorkFactory:
 
     On SQLite, writers of this process queue on an asyncio lock before BEGIN IMMEDIATE.
     Left to SQLite, hundreds of concurrent writers poll its busy handler, which sleeps in
-    growing steps instead of waking when the lock frees: a burst of 500 sign-ons ran at
-    about 20 per second. Other processes on the same file still wait through busy_timeout.
+    growing steps instead of waking when the lock frees, so a burst of sign-ons crawls
+    (``bench/commands.py`` measures it). Other processes on the same file still wait
+    through busy_timeout.
     """
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], *, clock: Clock | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock | None = None,
+        on_commit: OnCommit | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.clock = clock or Clock()
+        # Who hears the wake signals of committed units of work (the composition root sets
+        # it to the bot's workers).
+        self.on_commit = on_commit
         bind = session_factory.kw.get("bind")
         is_sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._write_lock = asyncio.Lock() if is_sqlite else None
@@ -137,4 +184,5 @@ class UnitOfWorkFactory:
             read_only=read_only,
             write_lock=self._write_lock,
             clock=self.clock,
+            on_commit=self.on_commit,
         )

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.documents import markdown as md
+from bot.documents.markdown import cell, inline, paragraphs
 
 ORDERS: tuple[str, ...] = ("alphabetical", "signing_date", "population")
 ORDER_LABELS = {
@@ -129,18 +129,18 @@ def long_date(day: date) -> str:
 
 
 def _city_heading(s: Signatory) -> str:
-    return f"### {md.inline(s.city)} ({md.inline(s.country)})"
+    return f"### {inline(s.city)} ({inline(s.country)})"
 
 
 def _statement_section(s: Signatory) -> list[str]:
     assert s.statement is not None
     parts = [_city_heading(s)]
-    body = md.paragraphs(s.statement.body)
+    body = paragraphs(s.statement.body)
     parts.extend(body or ["(The statement is empty.)"])
-    signature = md.inline(s.statement.signatory_name)
+    signature = inline(s.statement.signatory_name)
     if s.statement.signatory_title:
-        signature = f"{signature}, {md.inline(s.statement.signatory_title)}"
-    parts.append(f"— {signature}" if signature else "— " + md.inline(s.representative))
+        signature = f"{signature}, {inline(s.statement.signatory_title)}"
+    parts.append(f"— {signature}" if signature else "— " + inline(s.representative))
     return parts
 
 
@@ -151,10 +151,10 @@ def _table(rows: Sequence[Signatory]) -> str:
     ]
     for s in rows:
         cells = (
-            md.cell(s.city),
-            md.cell(s.country),
-            md.cell(s.representative),
-            md.cell(s.title),
+            cell(s.city),
+            cell(s.country),
+            cell(s.representative),
+            cell(s.title),
             s.signed_at.date().isoformat(),
         )
         lines.append("| " + " | ".join(cells) + " |")
@@ -169,12 +169,12 @@ def render_letter(letter: LetterInput, *, order: str, today: date) -> str:
     sender = letter.sender or default_sender(letter.coalition)
 
     parts: list[str] = [
-        f"# {md.inline(letter.title) or 'Letter'}",
+        f"# {inline(letter.title) or 'Letter'}",
         long_date(today),
-        f"**To:** {md.inline(letter.target)}",
-        *md.paragraphs(opening),
+        f"**To:** {inline(letter.target)}",
+        *paragraphs(opening),
         "## Our ask",
-        *(md.paragraphs(letter.ask_text) or ["(The ask has no text.)"]),
+        *(paragraphs(letter.ask_text) or ["(The ask has no text.)"]),
         "## Position statements",
     ]
     with_statement = [s for s in rows if s.statement is not None]
@@ -190,8 +190,8 @@ def render_letter(letter: LetterInput, *, order: str, today: date) -> str:
         parts.append(_table(rows))
     else:
         parts.append("No city has signed the current version of this ask yet.")
-    parts.extend(md.paragraphs(closing))
-    parts.append(md.inline(sender))
+    parts.extend(paragraphs(closing))
+    parts.append(inline(sender))
     text = "\n\n".join(p for p in parts if p) + "\n"
     return unicodedata.normalize("NFC", text)
 

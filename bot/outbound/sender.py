@@ -19,8 +19,6 @@ import httpx
 from bot.outbound.urls import Target
 
 RESPONSE_CAP = 4096
-# The whole HTTP attempt (connect, send, answer) of one delivery, in seconds.
-ATTEMPT_DEADLINE = 15.0
 USER_AGENT = "CoalitionBot-Webhooks/1.0"
 
 

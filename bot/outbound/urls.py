@@ -31,12 +31,12 @@ from dataclasses import dataclass
 import httpx
 
 from bot.errors import InvalidInput
+from bot.settings import DNS_TIMEOUT
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MAX_URL_LEN = 2000
-DNS_TIMEOUT = 5.0
 
 _BLOCKED_SUFFIXES = (
     ".localhost",

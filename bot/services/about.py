@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
+from bot.services.common import Actor
 
 
-async def coalition_count(uow: UnitOfWork, guild_id: int) -> int:
-    """Coalitions in this server that are not archived."""
+async def coalition_count(uow: UnitOfWork, actor: Actor) -> int:
+    """Coalitions in the actor's server that are not archived."""
     stmt = select(func.count(Coalition.id)).where(
-        Coalition.guild_id == guild_id, Coalition.archived_at.is_(None)
+        Coalition.guild_id == actor.guild_id, Coalition.archived_at.is_(None)
     )
     return int(await uow.session.scalar(stmt) or 0)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, select
 
 from bot.db.models import Ask, AskVersion, City, Coalition, Coordinator, Membership, Representative
+from bot.db.models.enums import AskStatus, MembershipStatus, RepresentativeStatus
 from bot.db.uow import UnitOfWork
 from bot.services.common import Actor, fold
 
@@ -62,7 +63,7 @@ async def my_cities(uow: UnitOfWork, actor: Actor, typed: str | None) -> list[Ch
         .where(
             Representative.city_id == City.id,
             Representative.user_id == actor.user_id,
-            Representative.status == "verified",
+            Representative.status == RepresentativeStatus.VERIFIED,
             Representative.ended_at.is_(None),
         )
         .label("mine")
@@ -114,10 +115,10 @@ async def asks(
     represents = exists().where(
         Membership.coalition_id == Ask.coalition_id,
         Membership.ended_at.is_(None),
-        Membership.status == "active",
+        Membership.status == MembershipStatus.ACTIVE,
         Representative.city_id == Membership.city_id,
         Representative.user_id == actor.user_id,
-        Representative.status == "verified",
+        Representative.status == RepresentativeStatus.VERIFIED,
         Representative.ended_at.is_(None),
     )
     query = (
@@ -129,18 +130,18 @@ async def asks(
         .where(Ask.guild_id == actor.guild_id)
         .order_by(
             (coordinates | represents).desc(),
-            (Ask.status == "open").desc(),
+            (Ask.status == AskStatus.OPEN).desc(),
             Ask.created_at.desc(),
             Ask.id.desc(),
         )
     )
     if open_only:
-        query = query.where(Ask.status == "open")
+        query = query.where(Ask.status == AskStatus.OPEN)
     out: list[Choice] = []
     for ask_id, status, title, coalition_name, coalition_key in await uow.session.execute(query):
         if key and key not in fold(title) and key not in coalition_key:
             continue
-        closed = " (closed)" if status != "open" else ""
+        closed = " (closed)" if status != AskStatus.OPEN else ""
         out.append(Choice(_label(f"{title} — {coalition_name}{closed}"), str(ask_id)))
         if len(out) == LIMIT:
             break

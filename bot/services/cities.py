@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import City, Coalition, Membership, Representative
 from bot.db.models.core import NAME_LEN
-from bot.db.types import utcnow
+from bot.db.models.enums import RepresentativeEnd, RepresentativeStatus
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.services.common import Actor, clean_text, fold
@@ -97,7 +97,8 @@ def _label(city: City) -> str:
     return f"{city.name} ({city.country})"
 
 
-def _population(value: int | str | None) -> int | None:
+def _population(value: object) -> int | None:
+    """A population as given (any value: a client can send anything), as a whole number."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     message = "The population must be a positive whole number, like 515000."
@@ -117,7 +118,9 @@ def _population(value: int | str | None) -> int | None:
     return value
 
 
-async def _find_duplicate(uow: UnitOfWork, actor: Actor, name_key: str, country_key: str):
+async def _find_duplicate(
+    uow: UnitOfWork, actor: Actor, name_key: str, country_key: str
+) -> City | None:
     return await uow.session.scalar(
         select(City).where(
             City.guild_id == actor.guild_id,
@@ -154,7 +157,7 @@ async def add_city(
             name_key=name_key,
             country_key=country_key,
             created_by=actor.user_id,
-            created_at=utcnow(),
+            created_at=uow.now,
         )
         try:
             async with uow.session.begin_nested():
@@ -211,9 +214,9 @@ async def show_city(uow: UnitOfWork, actor: Actor, city_id: int) -> CityDetail:
         representatives=[
             RepresentativeInfo(user_id=r.user_id, title=r.title, verified_at=r.verified_at)
             for r in reps
-            if r.status == "verified"
+            if r.status == RepresentativeStatus.VERIFIED
         ],
-        pending_user_ids=[r.user_id for r in reps if r.status != "verified"],
+        pending_user_ids=[r.user_id for r in reps if r.status != RepresentativeStatus.VERIFIED],
         coalitions=[
             CityMembershipInfo(
                 coalition_id=c.id,
@@ -237,7 +240,7 @@ async def _current_rep(uow: UnitOfWork, city_id: int, user_id: int) -> Represent
 
 
 def _already(rep: Representative, city: City) -> Conflict:
-    if rep.status == "verified":
+    if rep.status == RepresentativeStatus.VERIFIED:
         return Conflict(f"You are already a verified representative of {city.name}.")
     return Conflict(
         f"Your request to represent {city.name} is already pending. "
@@ -255,8 +258,8 @@ async def request_representation(uow: UnitOfWork, actor: Actor, city_id: int) ->
         guild_id=actor.guild_id,
         city_id=city.id,
         user_id=actor.user_id,
-        status="pending",
-        requested_at=utcnow(),
+        status=RepresentativeStatus.PENDING,
+        requested_at=uow.now,
     )
     try:
         async with uow.session.begin_nested():
@@ -267,7 +270,9 @@ async def request_representation(uow: UnitOfWork, actor: Actor, city_id: int) ->
         if existing is None:  # pragma: no cover
             raise
         raise _already(existing, city) from None
-    return RepresentResult(city_id=city.id, city_name=city.name, status="pending")
+    return RepresentResult(
+        city_id=city.id, city_name=city.name, status=RepresentativeStatus.PENDING
+    )
 
 
 async def verify_representative(
@@ -283,9 +288,9 @@ async def verify_representative(
     city = await get_city(session, actor, city_id)
     refuse_self_verification(actor, user_id, city)
     await require_representative_manager(session, actor, city, "verify representatives")
-    now = utcnow()
+    now = uow.now
     rep = await _current_rep(uow, city.id, user_id)
-    if rep is not None and rep.status == "verified":
+    if rep is not None and rep.status == RepresentativeStatus.VERIFIED:
         if title is None or title == rep.title:
             raise Conflict(f"That member is already a verified representative of {city.name}.")
         rep.title = title
@@ -293,13 +298,13 @@ async def verify_representative(
         return VerifyResult(city.id, city.name, user_id, title, "title_updated")
     if rep is not None:
         outcome = "verified"
-        rep.status = "verified"
+        rep.status = RepresentativeStatus.VERIFIED
     else:
         outcome = "verified_directly"
         rep = Representative(
             guild_id=actor.guild_id, city_id=city.id, user_id=user_id, requested_at=now
         )
-        rep.status = "verified"
+        rep.status = RepresentativeStatus.VERIFIED
     rep.title = title
     rep.verified_at = now
     rep.verified_by = actor.user_id
@@ -328,9 +333,9 @@ async def revoke_representative(
             f"That member does not represent {city.name} and has no pending request for it."
         )
     previous = rep.status
-    rep.ended_at = utcnow()
+    rep.ended_at = uow.now
     rep.ended_by = actor.user_id
-    rep.end_reason = "revoked"
+    rep.end_reason = RepresentativeEnd.REVOKED
     await session.flush()
     return RevokeResult(city.id, city.name, user_id, previous)
 
@@ -344,7 +349,7 @@ async def my_verified_cities(uow: UnitOfWork, actor: Actor) -> list[CityInfo]:
             City.guild_id == actor.guild_id,
             Representative.user_id == actor.user_id,
             Representative.ended_at.is_(None),
-            Representative.status == "verified",
+            Representative.status == RepresentativeStatus.VERIFIED,
         )
         .order_by(City.name_key)
     )

@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.db.models import Ask, City, Coalition, Webhook, WebhookDelivery
-from bot.db.types import utcnow
-from bot.db.uow import UnitOfWork
+from bot.db.uow import UnitOfWork, WebhooksQueued
 
 EVENT_TYPES: tuple[str, ...] = (
     "sign_on",
@@ -41,10 +39,6 @@ EVENT_TYPES: tuple[str, ...] = (
     "action_changed",
     "letter_finalised",
 )
-
-# Called after a commit that queued deliveries (the webhook runtime registers its wake-up
-# here while it runs, and removes it when it stops).
-on_queued: list[Callable[[], None]] = []
 
 
 def iso(when: datetime | None) -> str | None:
@@ -91,7 +85,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def encode_body(event_id: str, event_type: str, when: datetime, coalition: dict, data: dict) -> str:
+def encode_body(
+    event_id: str, event_type: str, when: datetime, coalition: dict[str, Any], data: dict[str, Any]
+) -> str:
     """The exact JSON text sent (and signed); fixed when queued so retries send the same bytes."""
     return json.dumps(
         {
@@ -108,14 +104,15 @@ def encode_body(event_id: str, event_type: str, when: datetime, coalition: dict,
     )
 
 
-async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dict) -> int:
+async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dict[str, Any]) -> int:
     """Queue ``event_type`` for every active webhook of the coalition subscribed to it.
 
-    Returns the number of deliveries queued.
+    Returns the number of deliveries queued. Once the unit of work commits, the webhook
+    worker is woken (``WebhooksQueued``) and sends them.
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
-    now = utcnow()
+    now = uow.now
     event_id = f"evt_{uuid.uuid4().hex}"
     # Encoded even when nobody listens, so a value that is not JSON fails every test of the
     # emitting service, not a send months later.
@@ -140,6 +137,5 @@ async def emit(uow: UnitOfWork, coalition: Coalition, event_type: str, data: dic
                 next_attempt_at=now,
             )
         )
-    for callback in on_queued:
-        uow.after_commit(callback)
+    uow.wake(WebhooksQueued())
     return len(subscribed)

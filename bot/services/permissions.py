@@ -32,6 +32,7 @@ from bot.db.models import (
     Membership,
     Representative,
 )
+from bot.db.models.enums import MembershipStatus, RepresentativeStatus
 from bot.errors import ChoiceNeeded, Conflict, PermissionDenied
 from bot.services.common import Actor
 from bot.services.lookups import get_city
@@ -229,7 +230,7 @@ async def acting_city(
     verified: list[tuple[Representative, City]] = []
     pending: list[City] = []
     for rep, city in rows:
-        if rep.status == "verified":
+        if rep.status == RepresentativeStatus.VERIFIED:
             verified.append((rep, city))
         else:
             pending.append(city)
@@ -241,9 +242,9 @@ async def acting_city(
             return ActingCity(city=city, title=rep.title)
         if not verified:
             if pending:
-                names = ", ".join(c.name for c in pending)
+                waiting = ", ".join(c.name for c in pending)
                 raise PermissionDenied(
-                    f"Your request to represent {names} is still waiting for verification. "
+                    f"Your request to represent {waiting} is still waiting for verification. "
                     f"Ask {who} to verify you (/city verify)."
                 )
             raise PermissionDenied(NO_CITY_YET)
@@ -290,7 +291,7 @@ async def require_active_member(
             f"{city.name} is not a member of {coalition.name}. "
             f"Bring it in first with /coalition join {coalition.name}."
         )
-    if membership.status != "active":
+    if membership.status != MembershipStatus.ACTIVE:
         raise PermissionDenied(
             f"{city.name}'s request to join {coalition.name} is still waiting for approval. "
             f"Ask a coordinator of {coalition.name} to approve it (/coalition approve)."

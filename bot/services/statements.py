@@ -13,15 +13,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import Ask, City, Coalition, Statement
+from bot.db.models import Ask, City, Statement
 from bot.db.models.core import NAME_LEN, TEXT_LEN
-from bot.db.types import utcnow
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.services.common import Actor, clean_text
+from bot.services.guards import city_on_open_ask
 from bot.services.letters import counted_city_ids
 from bot.services.lookups import get_ask, get_city
-from bot.services.permissions import acting_city, ensure_not_archived, require_active_member
+from bot.services.permissions import acting_city
 
 BODY_LEN = TEXT_LEN  # 4,000: one Discord modal input
 NAME_MAX = NAME_LEN  # 100
@@ -66,13 +66,12 @@ class WithdrawnStatement:
     withdrawn_at: datetime
 
 
-def _ensure_open(ask: Ask, coalition: Coalition, title: str) -> None:
-    ensure_not_archived(coalition)
-    if ask.status != "open":
-        raise Conflict(
-            f'"{title}" is closed, so its statements are frozen. Ask a coordinator of '
-            f"{coalition.name} to reopen it (/ask reopen) first."
-        )
+def _frozen(title: str, coalition_name: str) -> Conflict:
+    """The refusal when the ask is closed."""
+    return Conflict(
+        f'"{title}" is closed, so its statements are frozen. Ask a coordinator of '
+        f"{coalition_name} to reopen it (/ask reopen) first."
+    )
 
 
 async def _current(uow: UnitOfWork, ask_id: int, city_id: int) -> Statement | None:
@@ -113,18 +112,14 @@ async def prepare_submit(
 ) -> StatementPrompt:
     """Check /statement submit before the modal opens: a verified representative of a city
     that is an active member of the ask's coalition, on an open ask."""
-    session = uow.session
-    ask, coalition, version = await get_ask(session, actor, ask_id)
-    _ensure_open(ask, coalition, version.title)
-    acting = await acting_city(session, actor, city_id, coalition_name=coalition.name)
-    await require_active_member(session, coalition, acting.city)
-    current = await _current(uow, ask.id, acting.city.id)
+    on = await city_on_open_ask(uow.session, actor, ask_id, city_id, closed=_frozen)
+    current = await _current(uow, on.ask.id, on.city.id)
     return StatementPrompt(
-        ask_id=ask.id,
-        ask_title=version.title,
-        city_id=acting.city.id,
-        city_name=acting.city.name,
-        verified_title=acting.title,
+        ask_id=on.ask.id,
+        ask_title=on.version.title,
+        city_id=on.city.id,
+        city_name=on.city.name,
+        verified_title=on.signer_title,
         current_body=current.body if current else None,
     )
 
@@ -138,7 +133,6 @@ async def submit(
     body: str,
     signatory_name: str,
     signatory_title: str | None = None,
-    now: datetime | None = None,
 ) -> StatementInfo:
     """Save a new version of the city's statement (the modal's submit). Checks run again: the
     representative may have been revoked while the modal was open."""
@@ -146,11 +140,8 @@ async def submit(
     name = clean_text(signatory_name, field="signatory name", max_len=NAME_MAX)
     title = clean_text(signatory_title, field="signatory title", max_len=TITLE_MAX, required=False)
     session = uow.session
-    ask, coalition, version = await get_ask(session, actor, ask_id, lock="share")
-    _ensure_open(ask, coalition, version.title)
-    acting = await acting_city(session, actor, city_id, coalition_name=coalition.name)
-    city = acting.city
-    await require_active_member(session, coalition, city)
+    on = await city_on_open_ask(session, actor, ask_id, city_id, closed=_frozen, lock="share")
+    ask, version, city = on.ask, on.version, on.city
     latest = await session.scalar(
         select(func.max(Statement.version)).where(
             Statement.ask_id == ask.id, Statement.city_id == city.id
@@ -164,7 +155,7 @@ async def submit(
         body=text,
         signatory_name=name,
         signatory_title=title,
-        created_at=now or utcnow(),
+        created_at=uow.now,
     )
     try:
         async with session.begin_nested():
@@ -209,10 +200,11 @@ async def withdraw(
 ) -> WithdrawnStatement:
     """/statement withdraw: the city's statement leaves the letter; its history stays."""
     session = uow.session
-    ask, coalition, version = await get_ask(session, actor, ask_id, lock="share")
-    _ensure_open(ask, coalition, version.title)
-    acting = await acting_city(session, actor, city_id, coalition_name=coalition.name)
-    city = acting.city
+    # No membership check: a city no longer an active member may still take its statement back.
+    on = await city_on_open_ask(
+        session, actor, ask_id, city_id, closed=_frozen, lock="share", member=False
+    )
+    ask, version, city = on.ask, on.version, on.city
     rows = (
         await session.scalars(
             select(Statement).where(
@@ -226,7 +218,7 @@ async def withdraw(
         raise NotFound(
             f'{city.name} has no statement on "{version.title}", so there is nothing to withdraw.'
         )
-    now = utcnow()
+    now = uow.now
     for row in rows:
         row.withdrawn_at = now
         row.withdrawn_by = actor.user_id

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import dateparser
+
 from bot.errors import InvalidInput
 
 TZ_EXAMPLE = "Europe/Paris"
@@ -122,12 +124,10 @@ def _parse_phrase(raw: str, shown: str, zone: ZoneInfo, now: datetime) -> dateti
             f'"{shown}" does not say the time of day. Add one, for example "{shown} 18:00", '
             f"or {_FORMAT_HELP[0].lower()}{_FORMAT_HELP[1:]}"
         )
-    import dateparser  # slow to import (large language tables): only when a phrase is typed
-
     base = now.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dateparser warns about its own regex internals
-        result = dateparser.parse(
+        result: datetime | None = dateparser.parse(
             raw,
             languages=["en"],
             settings={

@@ -1,4 +1,4 @@
-"""Reminder plans (plain values from bot.services.reminders/digests) as Discord message text."""
+"""Reminder plans (plain values from bot.services.reminders) as Discord message text."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from datetime import datetime
 
 from discord.utils import format_dt
 
-from bot.services.digests import DigestContent
 from bot.services.reminders import (
     ActionContent,
     AskDeadlineContent,
     ChangeContent,
+    DigestContent,
     Plan,
     describe_offset,
 )

@@ -4,15 +4,16 @@ that may span several messages, and announcements in a coalition's channel."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 from discord.utils import format_dt
 
-from bot.cogs.common import bot_of
 from bot.db.uow import UnitOfWork
+from bot.services import actions
+from bot.services.actions import ActionInfo
 from bot.services.common import Actor
 from bot.text import plain
 from bot.ui import limits
@@ -55,7 +56,7 @@ def sectioned_embeds(
     """Lists as fields ("name", "name (cont.)"), spread over as many embeds as they need.
 
     Each embed stays within 25 fields and the 6,000-character total, so any number of cities
-    fits; the caller groups the embeds into messages with ``send_embeds``.
+    fits; the answer groups the embeds into messages (``bot.cogs.common.respond``).
     """
     embeds: list[discord.Embed] = []
     current = discord.Embed(
@@ -87,25 +88,6 @@ def sectioned_embeds(
     return embeds
 
 
-async def send_embeds(
-    interaction: discord.Interaction,
-    embeds: Sequence[discord.Embed],
-    *,
-    content: str | None = None,
-    ephemeral: bool = True,
-) -> None:
-    """Send embeds in as many messages as Discord's limits need (response, then followups)."""
-    messages = limits.fit_embeds(embeds) or [[]]
-    for i, group in enumerate(messages):
-        text = content if i == 0 else None
-        if i == 0 and not interaction.response.is_done():
-            await interaction.response.send_message(text, embeds=group, ephemeral=ephemeral)
-        else:
-            await interaction.followup.send(
-                text or discord.utils.MISSING, embeds=group, ephemeral=ephemeral
-            )
-
-
 async def announce(
     interaction: discord.Interaction,
     channel_id: int | None,
@@ -120,7 +102,7 @@ async def announce(
     """
     if channel_id is None:
         return None
-    bot = bot_of(interaction)
+    bot = interaction.client
     channel = bot.get_channel(channel_id) or discord.Object(id=channel_id)
     messageable = channel if isinstance(channel, discord.abc.Messageable) else None
     try:
@@ -169,29 +151,18 @@ def left_line(left: LeftInfo) -> str:
     return line
 
 
-# --- hooks other features fill in ---
-
-# (uow, actor, coalition id) -> lines for the "Upcoming actions" section of /coalition show,
-# soonest first, already rendered (Discord timestamps welcome). It runs inside /coalition
-# show's unit of work. Kept here, not in the extension module, because discord.py re-imports an
-# extension module on every load, which would lose a registration made before.
-UpcomingActionsProvider = Callable[[UnitOfWork, Actor, int], Awaitable[list[str]]]
-_upcoming_actions: UpcomingActionsProvider | None = None
+# --- the "Upcoming actions" section of /coalition show ---
 
 
-def provide_upcoming_actions(
-    provider: UpcomingActionsProvider | None,
-) -> UpcomingActionsProvider | None:
-    """The actions feature calls this from its setup(); None removes the section again.
-
-    Returns the provider it replaces (so a test can put it back)."""
-    global _upcoming_actions
-    previous, _upcoming_actions = _upcoming_actions, provider
-    return previous
+def upcoming_lines(upcoming: Sequence[ActionInfo]) -> list[str]:
+    """Soonest first, as given: title, kind and start (in the reader's time zone)."""
+    return [
+        f"**{plain(a.title)}** ({a.kind_label}) — {format_dt(a.starts_at, 'F')} "
+        f"({format_dt(a.starts_at, 'R')})"
+        for a in upcoming
+    ]
 
 
-async def upcoming_actions(uow: UnitOfWork, actor: Actor, coalition_id: int) -> list[str] | None:
-    """The "Upcoming actions" lines, or None when no feature provides them (no section)."""
-    if _upcoming_actions is None:
-        return None
-    return await _upcoming_actions(uow, actor, coalition_id)
+async def upcoming_actions(uow: UnitOfWork, actor: Actor, coalition_id: int) -> list[str]:
+    """The "Upcoming actions" lines of a coalition, read in the caller's unit of work."""
+    return upcoming_lines(await actions.upcoming_actions(uow, actor, coalition_id))

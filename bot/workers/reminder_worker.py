@@ -1,6 +1,6 @@
 """The reminder runtime: claims due reminder rows and sends each exactly once.
 
-Flow for one reminder (see ARCHITECTURE.md, "Reminders that fire exactly once"):
+Flow for one reminder (see docs/architecture.md):
 
 1. Claim the row with one conditional UPDATE (bot.db.leases): only one process wins. Rows
    are claimed in batches, so a row may wait while the ones before it are sent.
@@ -18,9 +18,13 @@ A DM refused by Discord becomes a mention in the coalition channel, recorded and
 retried. A passing failure (Discord down) leaves the row held with a back-off lease; the
 sweep retries it. Rate limits only slow sending: discord.py waits and retries them.
 
-Nothing here imports discord: sending goes through a ``Sender`` (bot.ui.dm_sender
-in production, a recording fake in service tests), so the claiming logic is tested on both
-databases without a Discord.
+Nothing here imports discord: rendering and sending a plan go through a ``Sender`` (injected:
+bot.ui.dm_sender.DiscordSender in production, a recording fake in service tests), so the
+claiming logic is tested on both databases without a Discord.
+
+The bot builds one ``ReminderRuntime`` (``bot.workers.reminders``), starts it once it is set up
+and stops it when it closes. A commit wakes it through the unit of work's signals:
+``RemindersChanged`` re-arms the alarms, ``ReminderQueued`` sends a change notice now.
 """
 
 from __future__ import annotations
@@ -37,10 +41,10 @@ from typing import Any, Protocol
 from bot.clock import Clock
 from bot.db.leases import claim_due, claim_one, renew
 from bot.db.models import Reminder
+from bot.db.models.enums import NotificationOutcome, ReminderStatus
 from bot.db.uow import UnitOfWorkFactory
 from bot.scheduling import AlarmClock
-from bot.services import reminders as service
-from bot.ui import reminder_messages as render
+from bot.services import reminders
 
 log = logging.getLogger("bot.reminders")
 
@@ -60,11 +64,19 @@ class Undeliverable(Exception):
 
 
 class Sender(Protocol):
-    async def post(
-        self, channel_id: int, content: str, *, nonce: str, mention_user_id: int | None = None
-    ) -> None: ...
+    """Renders a reminder's plan as messages and sends them. Each method raises
+    ``Undeliverable`` (``dm`` also ``DMRefused``); any other error is a passing failure."""
 
-    async def dm(self, user_id: int, content: str, *, nonce: str) -> None: ...
+    async def post_reminder(self, plan: reminders.Plan, channel_id: int, *, nonce: str) -> None:
+        """The reminder itself, in the coalition's channel."""
+
+    async def dm_reminder(self, plan: reminders.Plan, user_id: int, *, nonce: str) -> None:
+        """The reminder, by DM to one person."""
+
+    async def post_fallback(
+        self, plan: reminders.Plan, channel_id: int, user_id: int, *, nonce: str
+    ) -> None:
+        """In the channel, mentioning someone whose DMs are closed."""
 
 
 def nonce_for(reminder_id: int, key: str) -> str:
@@ -125,9 +137,8 @@ class ReminderRuntime:
         """Create the sweep-made reminders (ask deadlines, digests), send everything due, and
         arm alarms for what falls due within the horizon."""
         async with self._sweep_lock:
-            now = self.clock.now()
             async with self.uow() as uow:
-                await service.ensure_scheduled(uow, now)
+                await reminders.ensure_scheduled(uow)
             outcomes = await self.run_due()
             await self.arm_upcoming()
             return outcomes
@@ -137,12 +148,11 @@ class ReminderRuntime:
         outcomes: list[Outcome] = []
         tried: set[int] = set()
         while True:
-            now = self.clock.now()
             async with self.uow() as uow:
                 ids = await claim_due(
                     uow.session,
                     Reminder,
-                    now=now,
+                    now=uow.now,
                     lease=self.lease,
                     owner=self.owner,
                     due_column=Reminder.due_at,
@@ -163,7 +173,7 @@ class ReminderRuntime:
                 uow.session,
                 Reminder,
                 reminder_id,
-                now=self.clock.now(),
+                now=uow.now,
                 lease=self.lease,
                 owner=self.owner,
                 due_column=Reminder.due_at,
@@ -183,8 +193,8 @@ class ReminderRuntime:
     async def arm_upcoming(self) -> int:
         if self.alarms is None:
             return 0
-        async with self.uow() as uow:
-            due = await service.pending_before(uow, self.clock.now() + ARM_HORIZON)
+        async with self.uow(read_only=True) as uow:
+            due = await reminders.pending_before(uow, self.clock.now() + ARM_HORIZON)
         for rid, when in due:
             self.alarms.arm(f"{JOB_PREFIX}{rid}", when, self._on_alarm, rid)
         return len(due)
@@ -223,30 +233,30 @@ class ReminderRuntime:
             # A passing failure: keep it held with a back-off; the sweep retries it.
             log.warning("reminder %s: send failed (%r); will retry", reminder_id, exc)
             async with self.uow() as uow:
-                status = await service.release(
-                    uow, reminder_id, owner=self.owner, now=self.clock.now(), error=repr(exc)
+                status = await reminders.release(
+                    uow, reminder_id, owner=self.owner, error=repr(exc)
                 )
-            if status == "failed":
+            if status == ReminderStatus.FAILED:
                 log.error("reminder %s failed for good after repeated errors", reminder_id)
             return Outcome(
-                reminder_id, "failed" if status == "failed" else "retry", detail=repr(exc)
+                reminder_id,
+                "failed" if status == ReminderStatus.FAILED else "retry",
+                detail=repr(exc),
             )
 
     async def _deliver_claimed(self, reminder_id: int) -> Outcome:
-        now = self.clock.now()
         async with self.uow() as uow:
-            plan = await service.plan_reminder(uow, reminder_id, now)
-        if isinstance(plan, service.Skip):
+            plan = await reminders.plan_reminder(uow, reminder_id)
+        if isinstance(plan, reminders.Skip):
             async with self.uow() as uow:
-                await service.finish(
+                await reminders.finish(
                     uow,
                     reminder_id,
                     owner=self.owner,
-                    now=now,
                     status=plan.status,
                     detail=plan.reason,
                 )
-            level = logging.INFO if plan.status == "skipped" else logging.DEBUG
+            level = logging.INFO if plan.status == ReminderStatus.SKIPPED else logging.DEBUG
             log.log(level, "reminder %s %s: %s", reminder_id, plan.status, plan.reason)
             return Outcome(reminder_id, plan.status, detail=plan.reason)
 
@@ -254,17 +264,15 @@ class ReminderRuntime:
             if not await self._hold(reminder_id):
                 return Outcome(reminder_id, "lost")
             try:
-                await self.sender.post(
-                    plan.channel_id,
-                    render.channel_text(plan),
-                    nonce=nonce_for(reminder_id, "channel"),
+                await self.sender.post_reminder(
+                    plan, plan.channel_id, nonce=nonce_for(reminder_id, "channel")
                 )
-                outcome = "channel"
+                outcome = NotificationOutcome.CHANNEL
             except Undeliverable as exc:
                 log.warning(
                     "reminder %s: channel %s unusable: %s", reminder_id, plan.channel_id, exc
                 )
-                outcome = "channel_failed"
+                outcome = NotificationOutcome.CHANNEL_FAILED
             if not await self._record(reminder_id, outcome, channel_id=plan.channel_id):
                 return Outcome(reminder_id, "lost")
 
@@ -275,10 +283,10 @@ class ReminderRuntime:
             if not await self._hold(reminder_id):
                 return Outcome(reminder_id, "lost")
             try:
-                await self.sender.dm(
-                    user_id, render.dm_text(plan), nonce=nonce_for(reminder_id, f"dm:{user_id}")
+                await self.sender.dm_reminder(
+                    plan, user_id, nonce=nonce_for(reminder_id, f"dm:{user_id}")
                 )
-                outcome = "dm"
+                outcome = NotificationOutcome.DM
             except DMRefused:
                 fallback = await self._fallback(plan, user_id)
                 if fallback is None:
@@ -286,17 +294,16 @@ class ReminderRuntime:
                 outcome, channel_id = fallback
             except Undeliverable as exc:
                 log.warning("reminder %s: DM to %s impossible: %s", reminder_id, user_id, exc)
-                outcome = "dm_failed"
+                outcome = NotificationOutcome.DM_FAILED
             if not await self._record(reminder_id, outcome, user_id=user_id, channel_id=channel_id):
                 return Outcome(reminder_id, "lost")
 
         async with self.uow() as uow:
-            held = await service.finish(
+            held = await reminders.finish(
                 uow,
                 reminder_id,
                 owner=self.owner,
-                now=self.clock.now(),
-                status="sent",
+                status=ReminderStatus.SENT,
                 late=plan.late,
             )
         if not held:
@@ -305,7 +312,9 @@ class ReminderRuntime:
             log.info("reminder %s sent late (was due %s)", reminder_id, plan.due_at.isoformat())
         return Outcome(reminder_id, "sent", late=plan.late)
 
-    async def _fallback(self, plan: service.Plan, user_id: int) -> tuple[str, int | None] | None:
+    async def _fallback(
+        self, plan: reminders.Plan, user_id: int
+    ) -> tuple[NotificationOutcome, int | None] | None:
         """A refused DM: mention that person in the coalition channel instead (once).
         None when the reminder is no longer ours to send."""
         if plan.fallback_channel_id is None:
@@ -314,22 +323,22 @@ class ReminderRuntime:
                 plan.reminder_id,
                 user_id,
             )
-            return "dm_refused", None
+            return NotificationOutcome.DM_REFUSED, None
         if not await self._hold(plan.reminder_id):
             return None
         try:
-            await self.sender.post(
+            await self.sender.post_fallback(
+                plan,
                 plan.fallback_channel_id,
-                render.fallback_text(plan, user_id),
+                user_id,
                 nonce=nonce_for(plan.reminder_id, f"fallback:{user_id}"),
-                mention_user_id=user_id,
             )
         except Undeliverable as exc:
             log.warning(
                 "reminder %s: fallback for %s impossible: %s", plan.reminder_id, user_id, exc
             )
-            return "dm_refused", None
-        return "dm_refused_fallback", plan.fallback_channel_id
+            return NotificationOutcome.DM_REFUSED, None
+        return NotificationOutcome.DM_REFUSED_FALLBACK, plan.fallback_channel_id
 
     async def _hold(self, reminder_id: int) -> bool:
         """Renew the lease right before a send; False (send nothing) once it is not ours."""
@@ -338,7 +347,7 @@ class ReminderRuntime:
                 uow.session,
                 Reminder,
                 reminder_id,
-                now=self.clock.now(),
+                now=uow.now,
                 lease=self.lease,
                 owner=self.owner,
             )
@@ -358,11 +367,10 @@ class ReminderRuntime:
         channel_id: int | None = None,
     ) -> bool:
         async with self.uow() as uow:
-            held = await service.record_delivery(
+            held = await reminders.record_delivery(
                 uow,
                 reminder_id,
                 owner=self.owner,
-                now=self.clock.now(),
                 lease=self.lease,
                 outcome=outcome,
                 user_id=user_id,

@@ -3,7 +3,7 @@
 How a delivery travels:
 
 1. A service calls ``events.emit`` inside its unit of work; the delivery row commits with the
-   change, then ``events.on_queued`` wakes this runtime.
+   change, and the commit's ``WebhooksQueued`` signal wakes this runtime (``on_queued``).
 2. ``drain`` claims due rows atomically (bot.db.leases.claim_due: a conditional UPDATE, with
    SKIP LOCKED on PostgreSQL), so with several bot processes on one database each delivery is
    held by exactly one of them. The lease expiry is also a fencing token: an outcome is only
@@ -21,9 +21,8 @@ How a delivery travels:
 Delivery is at least once: a process that dies mid-request leaves a lease that expires and
 another attempt goes out with the same ``webhook-id``, which receivers use to drop repeats.
 
-Time: scheduling uses the bot's clock, so tests move time instead of sleeping. Rows are
-queued at wall-clock time, so "now" is the later of the clock and the wall clock: a fake clock
-can move time forward, never hold back a fresh delivery.
+Time: the bot's clock, the one services read as ``uow.now`` when they queue a delivery, so
+tests move time instead of sleeping. Only APScheduler's alarms ring on the wall clock.
 """
 
 from __future__ import annotations
@@ -37,21 +36,21 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from bot.clock import Clock
 from bot.db.leases import renew
 from bot.db.models import WebhookDelivery
-from bot.db.types import utcnow
+from bot.db.models.enums import WebhookStatus
 from bot.db.uow import UnitOfWorkFactory
 from bot.outbound import sender, signing, urls
 from bot.outbound.sender import AttemptResult
 from bot.scheduling import AlarmClock
-from bot.services import events
-from bot.services import webhooks as svc
+from bot.services import events, webhooks
 from bot.services.webhooks import DeliveryAttempt, FailureNotice, PingTarget
+from bot.settings import ATTEMPT_DEADLINE
 
 log = logging.getLogger("bot.webhooks")
 
@@ -92,7 +91,7 @@ class WebhookRuntime:
         resolver: urls.Resolver = urls.system_resolver,
         notify: Notifier | None = None,
         policy: RetryPolicy | None = None,
-        attempt_deadline: float = sender.ATTEMPT_DEADLINE,
+        attempt_deadline: float = ATTEMPT_DEADLINE,
         concurrency: int = 8,
         alarms: AlarmClock | None = None,
         sweep_seconds: float = 30.0,
@@ -127,7 +126,7 @@ class WebhookRuntime:
     # --- life cycle ---
 
     def now(self) -> datetime:
-        return max(self.clock.now(), utcnow())
+        return self.clock.now()
 
     async def start(self) -> None:
         """Listen for new deliveries, sweep periodically, and resume what is due (a restart
@@ -136,7 +135,6 @@ class WebhookRuntime:
             return
         self._started = True
         self._stopping = False
-        events.on_queued.append(self.wake)
         if self.alarms is not None:
             self.alarms.every(SWEEP_JOB, self.sweep_seconds, self._on_alarm)
         self.wake()
@@ -145,8 +143,6 @@ class WebhookRuntime:
         """Stop taking work; let sends in flight finish for ``grace`` seconds, then cancel
         them and give their rows back so another process (or the next start) retries them."""
         self._stopping = True
-        with contextlib.suppress(ValueError):
-            events.on_queued.remove(self.wake)
         if self.alarms is not None and self.alarms.scheduler.running:
             self.alarms.disarm(SWEEP_JOB)
             self.alarms.disarm(NEXT_JOB)
@@ -161,11 +157,16 @@ class WebhookRuntime:
             held = list(self._inflight.values())
             self._inflight.clear()
             async with self.uow() as uow:
-                count = await svc.release(uow, held, now=self.now())
+                count = await webhooks.release(uow, held, now=self.now())
             log.info("webhook deliveries released at shutdown: %d", count)
         self._started = False
 
     # --- waking and draining ---
+
+    def on_queued(self) -> None:
+        """A commit queued deliveries: send them now, if this runtime is running."""
+        if self._started:
+            self.wake()
 
     def wake(self) -> None:
         """Deliver what is due, soon (called after a commit that queued deliveries)."""
@@ -214,7 +215,7 @@ class WebhookRuntime:
                 batch: list[DeliveryAttempt] = []
                 if room > 0 and not self._stopping:
                     async with self.uow() as uow:
-                        batch = await svc.claim_due_deliveries(
+                        batch = await webhooks.claim_due_deliveries(
                             uow, now=self.now(), lease=self.lease, owner=self.owner, limit=room
                         )
                 for attempt in batch:
@@ -238,12 +239,13 @@ class WebhookRuntime:
         if self.alarms is None or not self.alarms.scheduler.running or self._stopping:
             return
         async with self.uow() as uow:
-            when = await svc.next_due(uow)
+            when = await webhooks.next_due(uow)
         if when is None:
             self.alarms.disarm(NEXT_JOB)
             return
         wait = max(0.0, (when - self.now()).total_seconds()) + 0.05
-        self.alarms.arm(NEXT_JOB, utcnow() + timedelta(seconds=wait), self._on_alarm)
+        # APScheduler rings on the wall clock: the wait, measured on ours, starts now.
+        self.alarms.arm(NEXT_JOB, datetime.now(UTC) + timedelta(seconds=wait), self._on_alarm)
 
     # --- one attempt ---
 
@@ -259,9 +261,9 @@ class WebhookRuntime:
         self._inflight.pop(attempt.delivery_id, None)
 
     async def _deliver_one(self, attempt: DeliveryAttempt) -> None:
-        if attempt.webhook_status != "active":
+        if attempt.webhook_status != WebhookStatus.ACTIVE:
             async with self.uow() as uow:
-                await svc.record_failed(
+                await webhooks.record_failed(
                     uow,
                     attempt,
                     now=self.now(),
@@ -331,7 +333,7 @@ class WebhookRuntime:
         outcome = "delivered"
         async with self.uow() as uow:
             if result.ok:
-                kept = await svc.record_delivered(
+                kept = await webhooks.record_delivered(
                     uow,
                     attempt,
                     now=now,
@@ -341,7 +343,7 @@ class WebhookRuntime:
             elif result.retryable and attempt.attempt < self.policy.max_attempts:
                 delay = self.retry_delay(attempt.attempt, result, now)
                 outcome = f"retry in {delay:.0f}s"
-                kept = await svc.record_retry(
+                kept = await webhooks.record_retry(
                     uow,
                     attempt,
                     now=now,
@@ -352,7 +354,7 @@ class WebhookRuntime:
                 )
             else:
                 outcome = "failed"
-                notice = await svc.record_failed(
+                notice = await webhooks.record_failed(
                     uow,
                     attempt,
                     now=now,

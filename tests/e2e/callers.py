@@ -26,13 +26,13 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import bot.db.models  # noqa: F401  (registers every table on Base.metadata)
 from bot.db.base import Base
 from bot.services import actions, asks, cities, coalitions, onboarding, statements, webhooks
 from bot.services.common import Actor
+from tests.seed import sign_on
 
 # Every kind of caller, from the most to the least trusted in server A.
 CALLERS = (
@@ -211,7 +211,6 @@ async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
     g = guild.id
     admin = Actor(g, world.ada.id, is_admin=True)
     cora, lena, gus, pat = (Actor(g, u.id) for u in (world.cora, world.lena, world.gus, world.pat))
-    now: datetime = world.clock.now()
     channel = (
         world.channels["coalition"] if guild is world.guild else next(iter(guild.channels.values()))
     )
@@ -260,7 +259,7 @@ async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
                 text=f"We ask the Ministry for {title.lower()}.",
             )
             made.append(a.id)
-        await asks.sign(uow, lena, ask_id=made[0], city_id=ids["lyon"])
+        await sign_on(uow, lena, ask_id=made[0], city_id=ids["lyon"])
         await statements.submit(
             uow,
             lena,
@@ -277,7 +276,6 @@ async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
             when=when_in_2031(n),
             timezone="Europe/Paris",
             kind="meeting",
-            now=now,
         )
         hook = await webhooks.add_webhook(
             uow,

@@ -8,11 +8,9 @@ import pytest
 
 from bot.clock import FakeClock
 from tests import secrets_tap
+from tests.commands import INVOKED
 from tests.e2e.world import World, build_world, running_bot
 from tests.emulator import DiscordEmulator
-
-# Command paths the end-to-end suite has invoked, for the coverage check at the end.
-INVOKED: set[str] = set()
 
 
 @pytest.fixture
@@ -34,11 +32,3 @@ async def world(emu: DiscordEmulator, database_url: str) -> AsyncIterator[World]
     async with running_bot(emu, database_url, clock=clock) as bot:
         yield World(emu=emu, bot=bot, clock=clock, **parts)
     emu.assert_no_violations()
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The command-coverage check must run after every other end-to-end test.
-    last = [i for i in items if i.nodeid.endswith("test_every_registered_command_is_exercised")]
-    for item in last:
-        items.remove(item)
-        items.append(item)

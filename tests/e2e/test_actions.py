@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Rsvp
-from bot.reminders import runtime_of
 from bot.services import cities
 from tests.conftest import both_backends
 from tests.e2e.world import World, running_bot
@@ -193,7 +192,7 @@ async def test_reschedule_and_cancel_tell_those_who_answered(world: World) -> No
         "action reschedule", user=world.cora, action=action_id, when=in_days(world, 12)
     )
     assert "Moved **Meet the Minister**" in moved.text and "Lyon, Marseille" in moved.text
-    await runtime_of(world.bot).wait_idle()
+    await world.bot.workers.reminders.wait_idle()
     [dm] = world.emu.dms(world.lena)
     assert "rescheduled" in dm.text
     assert world.emu.dms(world.gus) == []  # Grenoble never answered
@@ -210,7 +209,7 @@ async def test_reschedule_and_cancel_tell_those_who_answered(world: World) -> No
         "action cancel", user=world.cora, action=action_id, reason="Minister unavailable"
     )
     assert "Cancelled **Meet the Minister**" in cancelled.text
-    await runtime_of(world.bot).wait_idle()
+    await world.bot.workers.reminders.wait_idle()
     assert "cancelled" in world.emu.dms(world.lena)[-1].text
     assert "Minister unavailable" in world.emu.dms(world.lena)[-1].text
     assert take_refused_dms(world) == 1

@@ -11,15 +11,13 @@ import pytest
 from discord import app_commands
 from sqlalchemy import select
 
-from bot.cogs.webhooks import runtime_of as webhooks_runtime
 from bot.db.models import Action, Reminder
-from bot.reminders import runtime_of as reminders_runtime
 from bot.services import asks, cities, coalitions
 from bot.services.common import Actor
 from bot.ui import render
 from tests.conftest import both_backends
 from tests.seed import seed_e2e
-from tests.webhooks.conftest import Receiver
+from tests.services.webhooks.conftest import Receiver
 
 
 def one_private_reply(reply) -> str:  # type: ignore[no-untyped-def]
@@ -295,7 +293,7 @@ async def test_show_paginates_many_members_and_shows_open_asks_with_a_bar(world)
     assert "Commune 000" in text and "Commune 049" in text and len(pages()) >= 2
 
 
-async def test_upcoming_actions_hook_fills_its_section(world) -> None:
+async def test_upcoming_actions_fill_their_section(world, monkeypatch) -> None:
     seed = await seed_e2e(world, with_ask=False)
     seen: list[int] = []
 
@@ -303,13 +301,13 @@ async def test_upcoming_actions_hook_fills_its_section(world) -> None:
         seen.append(coalition_id)
         return ["Call the prefect — <t:1900000000:F>"]
 
-    previous = render.provide_upcoming_actions(provider)
-    try:
-        shown = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
-        render.provide_upcoming_actions(None)
-        without = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
-    finally:
-        render.provide_upcoming_actions(previous)
+    async def no_section(uow, actor, coalition_id):  # type: ignore[no-untyped-def]
+        return None
+
+    monkeypatch.setattr(render, "upcoming_actions", provider)
+    shown = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
+    monkeypatch.setattr(render, "upcoming_actions", no_section)
+    without = await world.slash("coalition show", user=world.sam, coalition=str(seed.coalition))
     assert field(shown, "Upcoming actions") == "Call the prefect — <t:1900000000:F>"
     assert seen == [seed.coalition]
     # With no actions feature there is no such section at all.
@@ -438,7 +436,7 @@ async def test_archive_confirms_the_counts_then_closes_asks_and_cancels_actions(
     assert "**Archived**" not in shown.embeds[0]["description"]
     listed = await world.slash("ask list", user=world.sam, coalition=cid)
     assert "Safe school streets" in listed.all_text and "Car-free centres" in listed.all_text
-    assert await webhooks_runtime(world.bot).deliver_due() == 0 and receiver.requests == []
+    assert await world.bot.workers.webhooks.deliver_due() == 0 and receiver.requests == []
     assert world.emu.dms(world.lena) == []
 
     # Confirm: each ask closed as /ask close would, the action cancelled as /action cancel.
@@ -458,7 +456,7 @@ async def test_archive_confirms_the_counts_then_closes_asks_and_cancels_actions(
     # The notices go out in the background once the reply is sent.
     await world.emu.wait_for(lambda: len(world.emu.dms(world.lena)) == 1)
     await world.emu.wait_for(lambda: announcement.buttons() == [])
-    await reminders_runtime(world.bot).wait_idle()
+    await world.bot.workers.reminders.wait_idle()
     [dm] = world.emu.dms(world.lena)  # Lyon answered Going
     assert "cancelled" in dm.text and "Alpine Climate Pact was archived" in dm.text
     assert world.emu.dms(world.gus) == []  # Grenoble never answered

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.app import DatabaseUnavailable, prepare_database
 from bot.db.models import SignOn
 from bot.settings import load_settings
-from tests.db import PG_HOST, PG_PORT, PG_USER
+from tests.databases import PG_HOST, PG_PORT, PG_USER
 from tests.seed import seed_e2e
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,13 +13,12 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import Action
-from bot.reminders import runtime_of
 from tests.e2e.test_actions import announcements, schedule
 from tests.e2e.world import World
 from tests.emulator import DiscordEmulator, EmulatorUsageError, Interaction
-from tests.hostile.corpus import CORPUS
-from tests.hostile.discord_markdown import message_power, rendered_parts
 from tests.seed import seed_e2e
+from tests.support.corpus import CORPUS
+from tests.support.discord_markdown import message_power, rendered_parts
 
 EVIL = "https://evil.example/sign"
 # A masked link, a heading and a block quote that would pose as the bot if rendered.
@@ -279,7 +278,7 @@ async def test_statements_action_titles_places_and_reasons_show_as_typed(world: 
     await world.slash(
         "action cancel", user=world.cora, action=str(action_id), reason=f"# [Why]({EVIL})"
     )
-    await runtime_of(world.bot).wait_idle()
+    await world.bot.workers.reminders.wait_idle()
     cancelled = world.emu.dms(world.lena)[-1]
     assert "cancelled" in shown_as_typed(cancelled) and "Why" in cancelled.text
     assert_no_markdown_power(world.emu)

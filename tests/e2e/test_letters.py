@@ -13,7 +13,7 @@ from typing import Any
 from bot.services import asks, letters, statements
 from tests.conftest import both_backends
 from tests.emulator.models import walk_components
-from tests.seed import seed_e2e
+from tests.seed import seed_e2e, sign_on
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +37,7 @@ def modal_values(reply: Any) -> dict[str, str]:
 
 async def sign(world: Any, user: Any, ask: int) -> None:
     async with world.uow() as uow:
-        await asks.sign(uow, world.actor(user), ask_id=ask)
+        await sign_on(uow, world.actor(user), ask_id=ask)
 
 
 async def service_export(world: Any, ask: int, **kw: Any) -> letters.LetterFile:

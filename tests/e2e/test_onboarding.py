@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.services import asks, onboarding
+from bot.services import onboarding
 from bot.ui import limits
 from tests.commands import registered_commands
 from tests.conftest import both_backends
 from tests.e2e.world import MEMBER_PERMISSIONS
 from tests.emulator import SEND_MESSAGES, VIEW_CHANNEL
-from tests.seed import seed_e2e
+from tests.seed import seed_e2e, sign_on
 
 # ------------------------------------------------------------------------------- /help
 
@@ -56,7 +56,7 @@ async def test_help_for_a_verified_representative_shows_what_to_sign(world) -> N
     assert "`/ask sign`" in text
 
     async with world.uow() as uow:
-        await asks.sign(uow, world.actor(world.lena), ask_id=seed.ask)
+        await sign_on(uow, world.actor(world.lena), ask_id=seed.ask)
     after = await world.slash("help", user=world.lena)
     assert "Lyon has signed every open ask" in after.text
     assert "`/statement submit`" in after.text
@@ -65,7 +65,7 @@ async def test_help_for_a_verified_representative_shows_what_to_sign(world) -> N
 async def test_help_for_a_coordinator_names_the_missing_cities(world) -> None:
     seed = await seed_e2e(world)
     async with world.uow() as uow:
-        await asks.sign(uow, world.actor(world.gus), ask_id=seed.ask)
+        await sign_on(uow, world.actor(world.gus), ask_id=seed.ask)
     reply = await world.slash("help", user=world.cora)
     text = reply.text
     assert "You coordinate Alpine Climate Pact" in text

@@ -30,6 +30,7 @@ import pkgutil
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from types import ModuleType
 from typing import Any
 
 import discord
@@ -606,10 +607,17 @@ async def test_buttons_and_forms_from_another_server_act_on_nothing_here(world, 
 # --- every component has a row ---
 
 
+def cog_modules() -> list[ModuleType]:
+    """Every module under bot/cogs, those inside a cog package included."""
+    return [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(bot.cogs.__path__, prefix=f"{bot.cogs.__name__}.")
+    ]
+
+
 def cog_classes() -> list[type]:
     found: list[type] = []
-    for info in pkgutil.iter_modules(bot.cogs.__path__):
-        module = importlib.import_module(f"{bot.cogs.__name__}.{info.name}")
+    for module in cog_modules():
         found += [
             c
             for c in vars(module).values()
@@ -666,8 +674,7 @@ def components_outside_classes(classes: list[type]) -> list[str]:
         if issubclass(c, discord.ui.DynamicItem | discord.ui.View | discord.ui.Modal)
     }
     stray: list[str] = []
-    for info in pkgutil.iter_modules(bot.cogs.__path__):
-        module = importlib.import_module(f"{bot.cogs.__name__}.{info.name}")
+    for module in cog_modules():
         tree = ast.parse(inspect.getsource(module))
 
         def visit(node: ast.AST, holder: str | None, where: str = module.__name__) -> None:

@@ -7,7 +7,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import Reminder
-from bot.reminders import run_due, runtime_of, sweep
 from bot.services import coalitions
 from tests.e2e.test_actions import (  # noqa: F401  (restart is a fixture)
     in_days,
@@ -33,7 +32,7 @@ async def test_a_reminder_posts_in_the_channel_and_dms_coordinators(world: World
     announcement = world.emu.channel_messages(world.channels["coalition"])[0]
     await world.emu.click(announcement, label="Going", user=world.lena)
     world.clock.advance(timedelta(days=3, minutes=1))  # 7 days before
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     [post] = reminder_posts(world)
     assert "Meet the Minister" in post.content and "<t:" in post.content
     assert "Not answered: Grenoble, Marseille" in post.content
@@ -41,7 +40,7 @@ async def test_a_reminder_posts_in_the_channel_and_dms_coordinators(world: World
     [dm] = world.emu.dms(world.cora)
     assert "**Going (1):** Lyon" in dm.text
     assert "**No answer yet (2):** Grenoble, Marseille" in dm.text
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert len(reminder_posts(world)) == 1 and len(world.emu.dms(world.cora)) == 1
 
 
@@ -54,10 +53,10 @@ async def test_a_reminder_missed_while_down_is_sent_once_at_start_marked_late(
     await world.bot.close()
     world.clock.advance(timedelta(days=3, hours=6))  # the 7-day reminder fell due while down
     await restart()
-    await runtime_of(world.bot).wait_idle()  # the start-up sweep
+    await world.bot.workers.reminders.wait_idle()  # the start-up sweep
     [post] = reminder_posts(world)
     assert "late: was due" in post.content
-    await sweep(world.bot)
+    await world.bot.workers.reminders.sweep()
     assert len(reminder_posts(world)) == 1
 
 
@@ -72,7 +71,7 @@ async def test_a_coordinator_with_closed_dms_is_mentioned_once_and_rate_limits_d
     await schedule(world, seed)
     world.emu.rate_limit("POST", r"/channels/\d+/messages", times=2)
     world.clock.advance(timedelta(days=3, minutes=1))
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert world.emu.rate_limit_hits  # Discord said "slow down"; the bot waited
     assert len(reminder_posts(world)) == 1
     channel = world.emu.channel_messages(world.channels["coalition"])
@@ -81,7 +80,7 @@ async def test_a_coordinator_with_closed_dms_is_mentioned_once_and_rate_limits_d
     assert [int(u) for u in fallback[0].allowed_mentions["users"]] == [world.mia.id]
     assert take_refused_dms(world) == 1
     assert len(world.emu.dms(world.cora)) == 1
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert take_refused_dms(world) == 0  # never retried
 
 
@@ -117,10 +116,10 @@ async def test_settings_reminders_changes_the_offsets(world: World) -> None:
         ).all()
     assert sorted(labels) == ["30m", "3d"]
     world.clock.advance(timedelta(days=3, minutes=1))  # the old 7-day time: nothing now
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert reminder_posts(world) == []
     world.clock.advance(timedelta(days=4))  # 3 days before
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert len(reminder_posts(world)) == 1
 
 
@@ -140,7 +139,7 @@ async def test_settings_digest_sends_a_weekly_digest_and_can_be_turned_off(
     )
     assert on.ephemeral and "coordinator" in on.text and "<t:" in on.text
     world.clock.advance(timedelta(days=3))
-    await sweep(world.bot)
+    await world.bot.workers.reminders.sweep()
     [dm] = world.emu.dms(world.cora)
     assert "Weekly digest — Alpine Climate Pact" in dm.text
     assert "Press day" in dm.text and "no answer: Grenoble, Lyon, Marseille" in dm.text
@@ -158,5 +157,5 @@ async def test_settings_digest_sends_a_weekly_digest_and_can_be_turned_off(
     )
     assert "is off" in off.text
     world.clock.advance(timedelta(days=8))
-    await sweep(world.bot)
+    await world.bot.workers.reminders.sweep()
     assert len(world.emu.dms(world.cora)) == 1

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Rsvp, SignOn, Statement
 from bot.db.uow import UnitOfWorkFactory
-from tests.db import sqlite_url
+from tests.databases import sqlite_url
 from tests.e2e.test_actions import announcements, only_action_id, schedule
 from tests.e2e.world import World, build_world
 from tests.emulator import Interaction
@@ -215,8 +215,6 @@ async def test_429_and_5xx_on_a_sign_on_deliver_the_reply_and_one_announcement(
 async def test_reminders_survive_5xx_storms_and_go_out_exactly_once(world: World) -> None:
     from datetime import timedelta
 
-    from bot.reminders import run_due
-
     seed = await seed_e2e(world)
     await schedule(world, seed)
     emu = world.emu
@@ -228,18 +226,18 @@ async def test_reminders_survive_5xx_storms_and_go_out_exactly_once(world: World
     # A 503 is not retried by discord.py: the reminder is put back and sent on a later run.
     emu.server_error("POST", r"^/channels/\d+/messages$", times=1, status=503)
     world.clock.advance(timedelta(days=3, minutes=1))
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert reminders() == []
     # The retry meets a 502 after the post was made: retried with the same nonce, once.
     emu.server_error("POST", r"^/channels/\d+/messages$", times=1, status=502, after=True)
     emu.rate_limit("POST", r"^/channels/\d+/messages$", times=2, retry_after=0.05)
     world.clock.advance(timedelta(minutes=5))
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert len(reminders()) == 1
     assert len(emu.dms(world.cora)) == 1
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     world.clock.advance(timedelta(hours=1))
-    await run_due(world.bot)
+    await world.bot.workers.reminders.run_due()
     assert len(reminders()) == 1 and len(emu.dms(world.cora)) == 1
     assert emu.server_error_hits and len(emu.rate_limit_hits) == 2
     emu.violations[:] = [v for v in emu.violations if v.code != 50007]  # mia's closed DMs

@@ -9,13 +9,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.cogs.webhooks import runtime_of
 from bot.db.models import Coalition
 from bot.services import coalitions, events
 from bot.services.common import Actor
 from tests.conftest import both_backends
 from tests.seed import E2ESeed, seed_e2e
-from tests.webhooks.conftest import Receiver, Reply, independent_verify
+from tests.services.webhooks.conftest import Receiver, Reply, independent_verify
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]+")
 
@@ -114,7 +113,7 @@ async def test_a_sign_on_through_ask_sign_is_delivered_signed(world, receiver: R
     assert payload["data"]["city"]["name"] == "Lyon"
     assert payload["data"]["ask"]["title"] == "Car-free centres by 2030"
     assert payload["data"]["user_id"] == str(world.lena.id)
-    await runtime_of(world.bot).settle()
+    await world.bot.workers.webhooks.settle()
     listed = await world.slash("webhook list", user=world.cora, coalition=str(seed.coalition))
     assert "HTTP 200" in listed.embeds[0]["fields"][0]["value"]
 
@@ -171,7 +170,7 @@ async def test_remove_stops_deliveries_and_keeps_the_record(world, receiver: Rec
     assert "can't find that webhook" in again.text
     prompt = await world.slash("ask sign", user=world.lena, ask=str(seed.ask))
     await world.emu.click(prompt.message, label="Confirm", user=world.lena)
-    assert await runtime_of(world.bot).deliver_due() == 0
+    assert await world.bot.workers.webhooks.deliver_due() == 0
     assert receiver.requests == []
 
 
@@ -188,7 +187,7 @@ async def test_a_failing_webhook_is_paused_coordinators_told_then_resumed(
         )
     await add(world, seed, receiver.url, events="ask_closed")
     receiver.default = Reply(404)  # not retried: each delivery fails at its first attempt
-    runtime = runtime_of(world.bot)
+    runtime = world.bot.workers.webhooks
     async with world.uow() as uow:
         coalition = await uow.session.get(Coalition, seed.coalition)
         for i in range(3):
@@ -241,7 +240,7 @@ async def test_a_member_learns_nothing_about_internal_names(world) -> None:
     """Issue 13 item 2: the permission refusal comes before any DNS lookup, so a member can't
     tell an internal name that exists from one that does not."""
     seed = await seed_e2e(world)
-    runtime = runtime_of(world.bot)
+    runtime = world.bot.workers.webhooks
     looked_up: list[str] = []
 
     async def recording(host: str, port: int) -> list[str]:

@@ -1,5 +1,6 @@
 """A local Discord for end-to-end tests of the bot (REST + gateway on 127.0.0.1)."""
 
+from .errors import ApiError, EmulatorUsageError, InteractionNotAcknowledged
 from .models import (
     ADMINISTRATOR,
     ALL_PERMISSIONS,
@@ -23,7 +24,7 @@ from .models import (
     User,
     Violation,
 )
-from .server import ApiError, DiscordEmulator, EmulatorUsageError, InteractionNotAcknowledged
+from .server import DiscordEmulator
 
 __all__ = [
     "ADMINISTRATOR",

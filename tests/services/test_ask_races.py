@@ -21,6 +21,7 @@ from bot.errors import UserFacingError
 from bot.services import asks, cities
 from bot.services.common import Actor
 from tests.conftest import both_backends
+from tests.seed import sign_on
 from tests.services.conftest import ADMIN, COORD, GUILD, REP_LYON, World
 
 pytestmark = both_backends
@@ -123,7 +124,7 @@ async def _until_waiting_on_locks(world: World, n: int, tasks: list[asyncio.Task
 
 async def test_two_withdrawals_at_once_one_wins(world: World) -> None:
     await _second_lyon_rep(world)
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     await _listen(world, "withdrawal")
 
     wins, refusals = await _both(
@@ -154,7 +155,7 @@ async def test_two_withdrawals_at_once_one_wins(world: World) -> None:
 
 
 async def test_withdrawing_twice_says_when_it_was_withdrawn(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     first = await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="No")
     _, [refused] = await _both(
         world, (asks.withdraw, REP_LYON, {"ask_id": world.ask, "reason": "No"})
@@ -163,7 +164,7 @@ async def test_withdrawing_twice_says_when_it_was_withdrawn(world: World) -> Non
     assert refused.withdrawn_at == first.withdrawn_at
     assert await _kinds(world) == ["created", "signed", "withdrawn"]
     # After signing again, the new sign-on can be withdrawn once more.
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="Still no")
     async with world.uow(read_only=True) as uow:
         ends = (await uow.session.scalars(select(SignOn.end_kind).order_by(SignOn.id))).all()
@@ -175,7 +176,7 @@ async def test_withdrawing_twice_says_when_it_was_withdrawn(world: World) -> Non
 
 async def _signed_then_edited(world: World) -> None:
     await _second_lyon_rep(world)
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     await world(asks.edit_ask, COORD, ask_id=world.ask, text="A new text entirely.")
 
 

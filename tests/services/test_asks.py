@@ -12,6 +12,7 @@ from bot.services import asks, cities, coalitions
 from bot.services.asks import AlreadySigned, AskChanged, AskClosed
 from bot.services.common import Actor
 from tests.conftest import both_backends
+from tests.seed import sign_on
 from tests.services.conftest import (
     ADMIN,
     COORD,
@@ -76,7 +77,7 @@ async def test_text_validation_same_on_both_backends(world: World) -> None:
         with pytest.raises(InvalidInput, match=message):
             await world(asks.edit_ask, COORD, ask_id=world.ask, **{field: value})
     with pytest.raises(InvalidInput, match="note contains invisible"):
-        await world(asks.sign, REP_LYON, ask_id=world.ask, note="\x00")
+        await world(sign_on, REP_LYON, ask_id=world.ask, note="\x00")
     detail = await world(asks.show_ask, ADMIN, world.ask)
     assert detail.version == 1 and detail.signed == 0
 
@@ -185,7 +186,7 @@ async def test_prompt_then_edit_refuses_stale_confirm(world: World) -> None:
 async def test_withdraw_then_resign_creates_new_row(world: World) -> None:
     with pytest.raises(NotFound, match="nothing to withdraw"):
         await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="Changed our mind")
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     with pytest.raises(InvalidInput, match="reason cannot be empty"):
         await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="  ")
     with pytest.raises(InvalidInput, match="limit is 1,000"):
@@ -199,7 +200,7 @@ async def test_withdraw_then_resign_creates_new_row(world: World) -> None:
         ("Lyon", "Council vote failed", 100)
     ]
     assert sig.signed == [] and [m.city_name for m in sig.missing] == ["Grenoble"]
-    again = await world(asks.sign, REP_LYON, ask_id=world.ask)
+    again = await world(sign_on, REP_LYON, ask_id=world.ask)
     assert again.signed == 1 and again.signed_at > result.withdrawn_at
     sig = await world(asks.signatories, ADMIN, world.ask)
     assert [s.city_name for s in sig.signed] == ["Lyon"] and sig.withdrawn == []
@@ -208,8 +209,8 @@ async def test_withdraw_then_resign_creates_new_row(world: World) -> None:
 
 
 async def test_edit_needs_reconfirmation_then_counts(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
-    await world(asks.sign, REP_GRENOBLE, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_GRENOBLE, ask_id=world.ask)
     with pytest.raises(PermissionDenied):
         await world(asks.edit_ask, COORD_B, ask_id=world.ask, text="Hijack")
     with pytest.raises(InvalidInput, match="nothing was changed"):
@@ -264,7 +265,7 @@ async def test_edit_needs_reconfirmation_then_counts(world: World) -> None:
 
 
 async def test_edit_notifies_other_rep_when_signer_was_revoked(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     await world(cities.verify_representative, ADMIN, city_id=world.lyon, user_id=200)
     await world(cities.revoke_representative, ADMIN, city_id=world.lyon, user_id=100)
     edit = await world(asks.edit_ask, ADMIN, ask_id=world.ask, title="Car-free centres")
@@ -273,7 +274,7 @@ async def test_edit_notifies_other_rep_when_signer_was_revoked(world: World) -> 
 
 
 async def test_deadline_only_edit_keeps_version(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     when = datetime(2099, 1, 1, tzinfo=UTC)
     edit = await world(asks.edit_ask, COORD, ask_id=world.ask, deadline=when)
     assert (edit.new_version, edit.changed, edit.deadline, edit.to_notify) == (
@@ -296,7 +297,7 @@ async def test_long_diff_is_trimmed(world: World) -> None:
 
 
 async def test_close_blocks_sign_reconfirm_withdraw_until_reopened(world: World) -> None:
-    await world(asks.sign, REP_GRENOBLE, ask_id=world.ask)
+    await world(sign_on, REP_GRENOBLE, ask_id=world.ask)
     with pytest.raises(PermissionDenied):
         await world(asks.close_ask, REP_LYON, world.ask)
     await world(asks.close_ask, COORD, world.ask)
@@ -315,14 +316,14 @@ async def test_close_blocks_sign_reconfirm_withdraw_until_reopened(world: World)
     listed = await world(asks.list_asks, ADMIN, coalition_id=world.rhone, status="closed")
     assert [(a.id, a.signed, a.total) for a in listed] == [(world.ask, 1, 2)]
     await world(asks.reopen_ask, ADMIN, world.ask)
-    assert (await world(asks.sign, REP_LYON, ask_id=world.ask)).signed == 2
+    assert (await world(sign_on, REP_LYON, ask_id=world.ask)).signed == 2
     kinds = [e.kind for e in await world(asks.history, ADMIN, world.ask)]
     assert kinds == ["created", "signed", "closed", "reopened", "signed"]
 
 
 async def test_leaving_city_no_longer_counts(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
-    await world(asks.sign, REP_GRENOBLE, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_GRENOBLE, ask_id=world.ask)
     await world(coalitions.leave_coalition, REP_LYON, coalition_id=world.rhone)
     detail = await world(asks.show_ask, ADMIN, world.ask)
     assert (detail.signed, detail.total) == (1, 1)
@@ -361,7 +362,7 @@ async def test_concurrent_confirms_make_one_sign_on(world: World) -> None:
 
 
 async def test_history_in_order_with_names(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask, note="Yes")
+    await world(sign_on, REP_LYON, ask_id=world.ask, note="Yes")
     await world(asks.edit_ask, COORD, ask_id=world.ask, target="Minister")
     await world(asks.reconfirm, REP_LYON, ask_id=world.ask, city_id=world.lyon, version=2)
     await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="No longer")

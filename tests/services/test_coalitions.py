@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.clock import FakeClock
 from bot.db.models import Action, GuildSettings, Reminder, Webhook, WebhookDelivery
+from bot.db.uow import UnitOfWorkFactory
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.services import actions, asks, cities, coalitions, onboarding, reminders
 from bot.services.common import Actor
 from bot.services.events import EVENT_TYPES
 from tests.conftest import both_backends
+from tests.seed import sign_on
 from tests.services.conftest import (
     ADMIN,
     COORD,
@@ -25,6 +28,7 @@ from tests.services.conftest import (
     REP_LYON,
     STRANGER,
     World,
+    run,
 )
 
 pytestmark = both_backends
@@ -101,7 +105,7 @@ async def test_show_lists_members_pending_and_open_asks(world: World) -> None:
     await world(coalitions.set_approval, COORD, coalition_id=world.rhone, required=True)
     await world(cities.verify_representative, ADMIN, city_id=world.zurich, user_id=103)
     await world(coalitions.join_coalition, Actor(GUILD, 103), coalition_id=world.rhone)
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     detail = await world(coalitions.show_coalition, STRANGER, world.rhone)
     assert [m.name for m in detail.members] == ["Grenoble", "Lyon"]
     assert [(p.name, p.requested_by) for p in detail.pending] == [("Zürich", 103)]
@@ -233,6 +237,9 @@ async def test_archive_closes_asks_and_cancels_upcoming_actions_as_the_commands_
     world: World,
 ) -> None:
     t0 = datetime.now(UTC).replace(second=0, microsecond=0)
+    # Actions are planned at t0 and the archive runs two days later: units of work read those
+    # times from their factory's clock.
+    at_t0 = UnitOfWorkFactory(world.uow.session_factory, clock=FakeClock(t0))
     second = await world(
         asks.create_ask, COORD, coalition_id=world.rhone, title="Trees", target="T", text="x"
     )
@@ -250,7 +257,8 @@ async def test_archive_closes_asks_and_cancels_upcoming_actions_as_the_commands_
 
     async def schedule(title: str, days: int) -> int:
         when = (t0 + timedelta(days=days)).strftime("%Y-%m-%d %H:%M")
-        made = await world(
+        made = await run(
+            at_t0,
             actions.schedule_action,
             COORD,
             coalition_id=world.rhone,
@@ -258,22 +266,21 @@ async def test_archive_closes_asks_and_cancels_upcoming_actions_as_the_commands_
             when=when,
             timezone="UTC",
             kind="meeting",
-            now=t0,
         )
         return made.action.id
 
     upcoming = await schedule("Meet the Prefect", 10)
     done = await schedule("Press conference", 1)
-    await world(actions.rsvp, REP_LYON, action_id=upcoming, response="going", now=t0)
+    await run(at_t0, actions.rsvp, REP_LYON, action_id=upcoming, response="going")
     now = t0 + timedelta(days=2)  # the press conference is over by then
-
+    later = UnitOfWorkFactory(world.uow.session_factory, clock=FakeClock(now))
     with pytest.raises(PermissionDenied):
-        await world(coalitions.archive_plan, COORD_B, world.rhone, now=now)
-    plan = await world(coalitions.archive_plan, COORD, world.rhone, now=now)
+        await run(later, coalitions.archive_plan, COORD_B, world.rhone)
+    plan = await run(later, coalitions.archive_plan, COORD, world.rhone)
     assert (plan.coalition_name, plan.open_asks, plan.upcoming_actions) == ("Rhône Climate", 2, 1)
     assert not (await world(coalitions.show_coalition, ADMIN, world.rhone)).archived
 
-    result = await world(coalitions.archive_coalition, COORD, world.rhone, now=now)
+    result = await run(later, coalitions.archive_coalition, COORD, world.rhone)
     assert result.closed_ask_ids == [world.ask, second.id]
     [cancelled] = result.cancelled_actions
     assert (cancelled.action.id, cancelled.action.status) == (upcoming, "cancelled")
@@ -301,12 +308,12 @@ async def test_archive_closes_asks_and_cancels_upcoming_actions_as_the_commands_
     [notice] = [r for r in reminders_of if r.kind == "action_change"]
     assert notice.id == cancelled.notice_id and notice.status == "pending"
     # The notice still goes out although the coalition is archived: Lyon answered Going.
-    async with world.uow() as uow:
-        planned = await reminders.plan_reminder(uow, notice.id, now)
+    async with later() as uow:
+        planned = await reminders.plan_reminder(uow, notice.id)
     assert isinstance(planned, reminders.Plan), planned
     assert planned.dm_user_ids == [REP_LYON.user_id] and planned.content.change == "cancelled"
-    async with world.uow() as uow:
-        _name, ics = await actions.ics(uow, ADMIN, upcoming, now=now)
+    async with later() as uow:
+        _name, ics = await actions.ics(uow, ADMIN, upcoming)
     assert b"STATUS:CANCELLED" in ics
 
 

@@ -15,6 +15,7 @@ from bot.errors import PermissionDenied
 from bot.services import asks, coalitions, letters
 from bot.services.common import Actor
 from tests.conftest import both_backends
+from tests.seed import sign_on
 from tests.services.conftest import ADMIN, COORD, GUILD, REP_GRENOBLE, REP_LYON, World, run
 
 pytestmark = both_backends
@@ -62,8 +63,8 @@ async def _sign_ons(world: World, city_id: int) -> list[SignOn]:
 async def test_leaving_ends_the_signature_as_left_and_rejoining_does_not_revive_it(
     world: World,
 ) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
-    await world(asks.sign, REP_GRENOBLE, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_GRENOBLE, ask_id=world.ask)
     await world(letters.finalise, COORD, ask_id=world.ask, now=NOW)
     await _listen(world)
 
@@ -111,7 +112,7 @@ async def test_leaving_ends_the_signature_as_left_and_rejoining_does_not_revive_
     # It signs again: a new sign-on, counted; the old one stays on record as left.
     prompt = await world(asks.prepare_sign, REP_LYON, ask_id=world.ask)
     assert not prompt.needs_reconfirmation
-    again = await world(asks.sign, REP_LYON, ask_id=world.ask)
+    again = await world(sign_on, REP_LYON, ask_id=world.ask)
     assert (again.signed, again.total, again.reconfirmed) == (2, 2, False)
     sig = await world(asks.signatories, ADMIN, world.ask)
     assert [s.city_name for s in sig.signed] == ["Grenoble", "Lyon"] and sig.left == []
@@ -124,8 +125,8 @@ async def test_a_city_removed_by_a_coordinator_stops_counting_on_every_ask(world
     second = await world(
         asks.create_ask, COORD, coalition_id=world.rhone, title="Trees", target="T", text="x"
     )
-    await world(asks.sign, REP_GRENOBLE, ask_id=world.ask)
-    await world(asks.sign, REP_GRENOBLE, ask_id=second.id)
+    await world(sign_on, REP_GRENOBLE, ask_id=world.ask)
+    await world(sign_on, REP_GRENOBLE, ask_id=second.id)
     await world(asks.close_ask, COORD, second.id)  # a closed ask's signature ends too
     await _listen(world)
     removed = await world(
@@ -151,7 +152,7 @@ async def test_a_city_removed_by_a_coordinator_stops_counting_on_every_ask(world
 
 
 async def test_a_withdrawn_then_left_city_keeps_its_withdrawal(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     await world(asks.withdraw, REP_LYON, ask_id=world.ask, reason="Council vote")
     left = await world(coalitions.leave_coalition, REP_LYON, coalition_id=world.rhone)
     assert left.ended_sign_ons == 0
@@ -193,7 +194,7 @@ async def test_a_sign_on_racing_a_leave_never_outlives_the_membership(world: Wor
 
 async def test_other_guild_actor_cannot_take_a_city_out(world: World) -> None:
     stranger_admin = Actor(2, 2, is_admin=True)
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     with pytest.raises(Exception, match="can't find that coalition"):
         await world(
             coalitions.leave_coalition, stranger_admin, coalition_id=world.rhone, city_id=world.lyon

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput, PermissionDenied
-from bot.services import asks, cities, coalitions, onboarding
+from bot.services import cities, coalitions, onboarding
 from bot.services.common import Actor
 from tests.conftest import both_backends
+from tests.seed import sign_on
 from tests.services.conftest import (
     ADMIN,
     COORD,
@@ -69,7 +70,7 @@ async def test_verified_representative_sees_unsigned_asks_then_statement(world: 
     text = _text(onboarding.next_steps(p))
     assert "Lyon has not signed" in text and "`/ask sign`" in text
 
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     signed = await world(onboarding.overview, REP_LYON)
     assert signed.profile.verified[0].unsigned_asks == []
     assert "Lyon has signed every open ask" in _text(signed.sections)
@@ -92,7 +93,7 @@ async def test_representative_outside_any_coalition_and_pending_join(world: Worl
 
 
 async def test_coordinator_sees_missing_cities_and_people_to_verify(world: World) -> None:
-    await world(asks.sign, REP_LYON, ask_id=world.ask)
+    await world(sign_on, REP_LYON, ask_id=world.ask)
     result = await world(onboarding.overview, COORD)
     p = result.profile
     assert p.roles == ["coordinator"]
@@ -111,7 +112,7 @@ async def test_coordinator_sees_missing_cities_and_people_to_verify(world: World
     assert "Requests to represent Lyon" in text and "`/city verify`" in text
     assert (await world(onboarding.profile, ADMIN)).waiting_representatives == ["Annecy", "Lyon"]
 
-    await world(asks.sign, Actor(GUILD, 101), ask_id=world.ask)
+    await world(sign_on, Actor(GUILD, 101), ask_id=world.ask)
     text = _text((await world(onboarding.overview, COORD)).sections)
     assert 'Every member city signed "Car-free city centres by 2030"' in text
 

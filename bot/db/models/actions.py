@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake
 from bot.db.models.core import NAME_LEN
+from bot.db.models.enums import ActionStatus, ReminderStatus
 from bot.db.types import UTCDateTime, utcnow
 
 
@@ -24,14 +25,13 @@ class Action(Base):
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id"))
     title: Mapped[str] = mapped_column(String(NAME_LEN))
-    # meeting | hearing | letter_delivery | press_conference | day_of_action | other
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))  # ActionKind
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     timezone: Mapped[str] = mapped_column(String(64))  # the zone it was scheduled in
     location: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.SCHEDULED)
     # Calendar identity: the UID never changes; SEQUENCE rises on every reschedule.
     uid: Mapped[str] = mapped_column(String(100), unique=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -51,7 +51,7 @@ class ActionEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # ActionEventKind
     user_id: Mapped[int] = mapped_column(Snowflake)
     old_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -78,7 +78,7 @@ class Rsvp(Base):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
     user_id: Mapped[int] = mapped_column(Snowflake)
-    response: Mapped[str] = mapped_column(String(20))  # going | maybe | not_going
+    response: Mapped[str] = mapped_column(String(20))  # RsvpResponse
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -97,15 +97,14 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guild_id: Mapped[int] = mapped_column(Snowflake)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # action | ask_deadline | digest
+    kind: Mapped[str] = mapped_column(String(20))  # ReminderKind
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id"), index=True)
     offset_label: Mapped[str | None] = mapped_column(String(20))  # "7d", "2h"
     # Unique per thing reminded of, offset and target time: re-arming never duplicates.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # pending | sending | sent | skipped | cancelled | failed
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=ReminderStatus.PENDING)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -124,8 +123,7 @@ class ReminderNotification(Base):
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(Snowflake)
     channel_id: Mapped[int | None] = mapped_column(Snowflake)
-    # channel | dm | dm_refused_fallback | dm_refused
-    outcome: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(30))  # NotificationOutcome
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

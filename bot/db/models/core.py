@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, Snowflake
+from bot.db.models.enums import AskStatus, RepresentativeStatus
 from bot.db.types import UTCDateTime, utcnow
 
 # Lengths are enforced in the services (SQLite ignores VARCHAR(n)); columns leave headroom.
@@ -99,15 +100,16 @@ class Representative(Base):
     guild_id: Mapped[int] = mapped_column(Snowflake)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
     user_id: Mapped[int] = mapped_column(Snowflake)
-    # pending -> verified; ended rows keep their last status and say why in end_reason.
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    # RepresentativeStatus: pending -> verified; ended rows keep their last status and say
+    # why in end_reason.
+    status: Mapped[str] = mapped_column(String(20), default=RepresentativeStatus.PENDING)
     title: Mapped[str | None] = mapped_column(String(NAME_LEN))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by: Mapped[int | None] = mapped_column(Snowflake)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_by: Mapped[int | None] = mapped_column(Snowflake)
-    end_reason: Mapped[str | None] = mapped_column(String(20))  # revoked
+    end_reason: Mapped[str | None] = mapped_column(String(20))  # RepresentativeEnd
 
     city: Mapped[City] = relationship(lazy="raise")
 
@@ -120,7 +122,7 @@ class Coalition(Base):
     guild_id: Mapped[int] = mapped_column(Snowflake, index=True)
     name: Mapped[str] = mapped_column(String(NAME_LEN))
     name_key: Mapped[str] = mapped_column(String(NAME_LEN * 2))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))  # CoalitionKind
     description: Mapped[str | None] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(String(NAME_LEN))
     channel_id: Mapped[int | None] = mapped_column(Snowflake)
@@ -174,14 +176,15 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # pending | active (ended rows keep theirs)
+    # MembershipStatus (ended rows keep theirs)
+    status: Mapped[str] = mapped_column(String(20))
     requested_by: Mapped[int] = mapped_column(Snowflake)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_by: Mapped[int | None] = mapped_column(Snowflake)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_by: Mapped[int | None] = mapped_column(Snowflake)
-    end_reason: Mapped[str | None] = mapped_column(String(20))  # left | removed | rejected
+    end_reason: Mapped[str | None] = mapped_column(String(20))  # MembershipEnd
 
     city: Mapped[City] = relationship(lazy="raise")
 
@@ -194,7 +197,7 @@ class Ask(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guild_id: Mapped[int] = mapped_column(Snowflake, index=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(String(20), default=AskStatus.OPEN)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int] = mapped_column(Snowflake)
@@ -256,8 +259,9 @@ class SignOn(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[int | None] = mapped_column(Snowflake)
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
-    # How it ended: "withdrawn" by its city, or "left" when the city left the coalition (a
-    # left sign-on no longer counts and is not revived by rejoining). None while live.
+    # SignOnEnd: how it ended, "withdrawn" by its city, or "left" when the city left the
+    # coalition (a left sign-on no longer counts and is not revived by rejoining). None while
+    # live.
     end_kind: Mapped[str | None] = mapped_column(String(20))
 
     city: Mapped[City] = relationship(lazy="raise")
@@ -270,7 +274,7 @@ class AskEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # AskEventKind
     user_id: Mapped[int] = mapped_column(Snowflake)
     city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
     version: Mapped[int | None] = mapped_column(Integer)

@@ -52,7 +52,7 @@ class LetterVersion(Base):
     ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     ask_version: Mapped[int] = mapped_column(Integer)
-    sign_order: Mapped[str] = mapped_column(String(20))  # alphabetical | signing_date | population
+    sign_order: Mapped[str] = mapped_column(String(20))  # SignOrder
     content: Mapped[str] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
     signatory_count: Mapped[int] = mapped_column(Integer)

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake
+from bot.db.models.enums import DeliveryStatus, WebhookStatus
 from bot.db.types import UTCDateTime, utcnow
 
 
@@ -21,7 +22,7 @@ class Webhook(Base):
     events: Mapped[str] = mapped_column(String(500))  # comma-separated event types
     # The signing secret. Shown once when created, never again, never logged.
     secret: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | paused | removed
+    status: Mapped[str] = mapped_column(String(20), default=WebhookStatus.ACTIVE)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_status: Mapped[str | None] = mapped_column(String(100))
     last_delivery_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -43,8 +44,7 @@ class WebhookDelivery(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     event_type: Mapped[str] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text)
-    # pending | sending | delivered | failed
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

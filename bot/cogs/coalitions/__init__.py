@@ -1,0 +1,34 @@
+"""/coalition: coalitions of cities, their coordinators, members and settings.
+
+- ``cog``: the commands (``CoalitionsCog``), the settings group included.
+- ``archive``: /coalition archive's persistent Confirm/Cancel buttons and their texts.
+- ``render``: the embeds of /coalition list and show.
+"""
+
+from __future__ import annotations
+
+from discord.ext import commands
+
+from bot.cogs.coalitions.archive import (
+    ArchiveCancelButton,
+    ArchiveConfirmButton,
+    archive_prompt,
+    archived_text,
+)
+from bot.cogs.coalitions._cog import KIND_CHOICES, WEEKDAY_CHOICES, CoalitionsCog
+
+__all__ = [
+    "KIND_CHOICES",
+    "WEEKDAY_CHOICES",
+    "ArchiveCancelButton",
+    "ArchiveConfirmButton",
+    "CoalitionsCog",
+    "archive_prompt",
+    "archived_text",
+    "setup",
+]
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(ArchiveConfirmButton, ArchiveCancelButton)
+    await bot.add_cog(CoalitionsCog())

@@ -1,0 +1,103 @@
+"""Policy asks, sign-ons and their history (/ask ...).
+
+- ``editing``: coordinators create, edit (each new text is a version), close and reopen asks.
+- ``signing``: a city signs, re-confirms a new version, or withdraws.
+- ``queries``: read-only: list, show, signatories, history.
+- ``results``: the frozen values these return and the refusals a cog may render richly.
+
+A city counts as *signed* when it has a current sign-on confirmed for the ask's current version
+and is a current active member of the coalition (see bot.services.lookups).
+"""
+
+from bot.services.asks._text import (
+    BODY_LEN,
+    DIFF_LEN,
+    NOTE_LEN,
+    REASON_LEN,
+    STATUSES,
+    TARGET_LEN,
+    TITLE_LEN,
+    text_diff,
+)
+from bot.services.asks.editing import (
+    close_ask,
+    coalition_for_new_ask,
+    create_ask,
+    edit_ask,
+    edit_form,
+    reopen_ask,
+)
+from bot.services.asks.queries import guild_of_ask, history, list_asks, show_ask, signatories
+from bot.services.asks.results import (
+    AlreadyConfirmed,
+    AlreadySigned,
+    AlreadyWithdrawn,
+    AskChanged,
+    AskClosed,
+    AskCreated,
+    AskDetail,
+    AskEditedMeanwhile,
+    AskEventInfo,
+    AskStatusResult,
+    AskSummary,
+    EditForm,
+    EditResult,
+    LeftInfo,
+    MissingCity,
+    Recipient,
+    Signatories,
+    SignatoryInfo,
+    SignPrompt,
+    SignResult,
+    WithdrawnInfo,
+    WithdrawResult,
+)
+from bot.services.asks.signing import confirm_sign, prepare_sign, reconfirm, withdraw
+
+__all__ = [
+    "BODY_LEN",
+    "DIFF_LEN",
+    "NOTE_LEN",
+    "REASON_LEN",
+    "STATUSES",
+    "TARGET_LEN",
+    "TITLE_LEN",
+    "AlreadyConfirmed",
+    "AlreadySigned",
+    "AlreadyWithdrawn",
+    "AskChanged",
+    "AskClosed",
+    "AskCreated",
+    "AskDetail",
+    "AskEditedMeanwhile",
+    "AskEventInfo",
+    "AskStatusResult",
+    "AskSummary",
+    "EditForm",
+    "EditResult",
+    "LeftInfo",
+    "MissingCity",
+    "Recipient",
+    "SignPrompt",
+    "SignResult",
+    "Signatories",
+    "SignatoryInfo",
+    "WithdrawResult",
+    "WithdrawnInfo",
+    "close_ask",
+    "coalition_for_new_ask",
+    "confirm_sign",
+    "create_ask",
+    "edit_ask",
+    "edit_form",
+    "guild_of_ask",
+    "history",
+    "list_asks",
+    "prepare_sign",
+    "reconfirm",
+    "reopen_ask",
+    "show_ask",
+    "signatories",
+    "text_diff",
+    "withdraw",
+]

@@ -1,0 +1,40 @@
+"""The bot's background workers as one typed part: built with the bot, started once it is set
+up, stopped when it closes, and woken by the signals of committed units of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.uow import ReminderQueued, RemindersChanged, Wake, WebhooksQueued
+from bot.workers.reminder_worker import ReminderRuntime
+from bot.workers.webhook_worker import WebhookRuntime
+
+
+@dataclass(eq=False, slots=True)
+class Workers:
+    """``bot.workers.reminders`` and ``bot.workers.webhooks``."""
+
+    reminders: ReminderRuntime
+    webhooks: WebhookRuntime
+
+    async def start(self) -> None:
+        """Resume what is due: late reminders, deliveries left pending before a restart."""
+        await self.reminders.start()
+        await self.webhooks.start()
+
+    async def stop(self) -> None:
+        """Before the HTTP client and the database close: sends in flight finish or are
+        given back for the next start (or another process) to retry."""
+        await self.webhooks.stop()
+        await self.reminders.stop()
+
+    async def on_commit(self, wakes: tuple[Wake, ...]) -> None:
+        """The one way a commit wakes a worker (``UnitOfWorkFactory.on_commit``)."""
+        for wake in wakes:
+            match wake:
+                case WebhooksQueued():
+                    self.webhooks.on_queued()
+                case RemindersChanged():
+                    await self.reminders.arm_upcoming()
+                case ReminderQueued(reminder_id=reminder_id):
+                    self.reminders.kick(reminder_id)

@@ -1,0 +1,3 @@
+"""The webhook worker is tested on the same fixtures as the webhook services."""
+
+from tests.services.webhooks.conftest import *  # noqa: F403
