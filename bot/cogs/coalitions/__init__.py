@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from discord.ext import commands
 
+from bot.cogs.coalitions._cog import KIND_CHOICES, WEEKDAY_CHOICES, CoalitionsCog
 from bot.cogs.coalitions.archive import (
     ArchiveCancelButton,
     ArchiveConfirmButton,
     archive_prompt,
     archived_text,
 )
-from bot.cogs.coalitions._cog import KIND_CHOICES, WEEKDAY_CHOICES, CoalitionsCog
 
 __all__ = [
     "KIND_CHOICES",
