@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     export = _sub(
         letter_sub,
         "export",
-        "write an ask's letter as Markdown, the same bytes as /letter export",
+        "write an ask's letter as Markdown, PDF or Word, the same bytes as /letter export",
         "Writes to stdout, or to FILE with -o.",
     )
     export.add_argument("--ask", type=int, required=True, metavar="ID", help="the ask's id")
@@ -102,11 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--order",
         choices=("alphabetical", "signing_date", "population"),
-        default="alphabetical",
-        help="order of the cities in a live letter (default: alphabetical)",
+        help="order of the cities in a live letter (default: the letter's settings)",
     )
     export.add_argument(
         "--date", type=date.fromisoformat, help="the live letter's date (default: today, UTC)"
+    )
+    export.add_argument(
+        "--format",
+        choices=("md", "pdf", "docx"),
+        default="md",
+        help="md (Markdown, the default), pdf or docx (Word); a finalised version gives the "
+        "same bytes in each format every time",
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     return parser
@@ -283,6 +289,7 @@ async def _letter_export(settings: Settings, args: argparse.Namespace) -> int:
                 order=args.order,
                 version=args.version,
                 today=args.date or datetime.now(UTC).date(),
+                fmt=args.format,
             )
     except UserFacingError as exc:
         return fail(exc.message, EXIT_FAILURE)

@@ -22,8 +22,10 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import log_outcome, report_error
 from bot.scheduling import AlarmClock
 from bot.settings import Settings
-from bot.ui.dm_sender import DiscordSender, WebhookNotices
+from bot.ui.dm_sender import DiscordSender
+from bot.ui.outbox_sender import DiscordOutbox
 from bot.workers import ReminderRuntime, WebhookRuntime, Workers
+from bot.workers.outbox_worker import OutboxRuntime
 
 log = logging.getLogger("bot")
 
@@ -186,15 +188,17 @@ AnyBot = CoalitionBot | ShardedCoalitionBot
 
 
 def _build_workers(bot: AnyBot) -> Workers:
-    """The reminder and webhook workers, with what they send through Discord handed in."""
+    """The reminder, webhook and outbox workers, with what they send through Discord handed
+    in."""
     settings = bot.settings
+    lease = timedelta(seconds=settings.lease_seconds)
     return Workers(
         reminders=ReminderRuntime(
             bot.uow,
             bot.clock,
-            DiscordSender(bot),
+            DiscordSender(bot, bot.uow),
             alarms=bot.alarms,
-            lease=timedelta(seconds=settings.lease_seconds),
+            lease=lease,
         ),
         webhooks=WebhookRuntime(
             uow=bot.uow,
@@ -202,8 +206,15 @@ def _build_workers(bot: AnyBot) -> Workers:
             clock=bot.clock,
             allow_private=settings.webhooks_allow_private,
             lease_seconds=settings.lease_seconds,
-            notify=WebhookNotices(bot),
             alarms=bot.alarms,
+        ),
+        outbox=OutboxRuntime(
+            bot.uow,
+            bot.clock,
+            DiscordOutbox(bot, bot.uow),
+            alarms=bot.alarms,
+            lease=lease,
+            give_up_after=timedelta(hours=settings.outbox_give_up_hours),
         ),
     )
 

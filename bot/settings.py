@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     webhooks_allow_private: bool = False
     # How long a "sending" reminder or webhook delivery is held before another process may retry.
     lease_seconds: int = 120
+    # How long the outbox keeps retrying a Discord message before it gives up (visibly).
+    outbox_give_up_hours: float = Field(default=24.0, gt=0)
 
     @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import delete
 
+from bot.db.models import OutboxMessage
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.services import asks, cities, coalitions
 from bot.services.common import Actor
@@ -191,6 +193,8 @@ async def seed_e2e(world: Any, *, with_ask: bool = True) -> E2ESeed:
                 text="We ask the Ministry to fund car-free city centres by 2030.",
             )
             ask_id = ask.id
+        # The seeded past is already told: the ask's announcement is not posted again.
+        await uow.session.execute(delete(OutboxMessage))
     return E2ESeed(
         coalition=coalition.id,
         lyon=made["Lyon"],

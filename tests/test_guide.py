@@ -45,7 +45,7 @@ def check_command(span: str, commands: dict[str, Any]) -> list[str]:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(rest)
         given[match.group(1)] = rest[match.end() : end].strip()
     command = commands[path]
-    options = {p.name: p for p in command.parameters}
+    options = {p.display_name: p for p in command.parameters}
     problems = []
     for name, value in given.items():
         option = options.get(name)
@@ -66,7 +66,9 @@ def check_command(span: str, commands: dict[str, Any]) -> list[str]:
             "false",
         ):
             problems.append(f"{span!r}: {name!r} takes True or False")
-    missing = [p.name for p in command.parameters if p.required and p.name not in given]
+    missing = [
+        p.display_name for p in command.parameters if p.required and p.display_name not in given
+    ]
     if missing:
         problems.append(f"{span!r}: required option(s) missing: {', '.join(missing)}")
     return problems
@@ -115,7 +117,7 @@ async def test_the_checker_catches_mistakes() -> None:
     assert check_command("/ask sign ask:Car-free city centres by 2030", commands) == []
     assert "not a registered command" in check_command("/city destroy city:Lyon", commands)[0]
     assert "no option 'mayor'" in check_command("/city add name:L country:F mayor:X", commands)[0]
-    assert "missing: country" in check_command("/city add name:Lyon", commands)[0]
+    assert "missing: city" in check_command("/city show", commands)[0]
     assert "not a choice" in check_command("/coalition create name:X kind:Club", commands)[0]
     assert (
         "whole number" in check_command("/city add name:L country:F population:many", commands)[0]

@@ -11,4 +11,6 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.actions",
     "bot.cogs.letters",
     "bot.cogs.webhooks",
+    "bot.cogs.pools",
+    "bot.cogs.me",
 )

@@ -11,10 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.common import call, respond
+from bot.cogs.options import TimeZoneName
 from bot.db.uow import UnitOfWorkFactory
 from bot.interactions import BaseView
-from bot.services import onboarding
+from bot.services import onboarding, timezones
 from bot.services.onboarding import HelpTopic, SetupInfo
+from bot.services.onboarding.server_setup import set_requests_channel
 from bot.ui import limits, render
 
 if TYPE_CHECKING:
@@ -110,14 +112,16 @@ def setup_embed(guild: discord.Guild | None, info: SetupInfo) -> discord.Embed:
     embed = discord.Embed(
         title="Set up Coalition Bot",
         description=(
-            "Three choices, then press **Done**.\n"
+            "Four choices, then press **Done**.\n"
             "1. **Announcement channel:** where new coalitions post their news, unless they "
             "choose their own channel.\n"
             "2. **Who may create coalitions:** server admins always can; add members with a "
             "role you pick (e.g. your coordinators), or let everyone. Whoever creates a "
             "coalition coordinates it and verifies representatives of its cities.\n"
             "3. **Who verifies representatives** of cities in no coalition yet: server admins, "
-            "and members with a role you pick. Nobody but an admin can verify themselves."
+            "and members with a role you pick. Nobody but an admin can verify themselves.\n"
+            "4. **Requests channel:** where requests to represent a city are posted with "
+            "**Verify** and **Turn down** buttons (by default the server's system channel)."
         ),
         colour=render.COLOUR,
     )
@@ -143,6 +147,20 @@ def setup_embed(guild: discord.Guild | None, info: SetupInfo) -> discord.Embed:
     embed.add_field(
         name="Who verifies representatives of cities in no coalition", value=verifiers, inline=False
     )
+    requests = (
+        f"<#{info.requests_channel_id}>"
+        if info.requests_channel_id
+        else "Not chosen: the server's system channel, if I may post there."
+    )
+    embed.add_field(name="Requests channel", value=requests, inline=False)
+    if info.requests_channel_id:
+        ok, report = permission_report(guild, info.requests_channel_id)
+        if not ok:
+            embed.add_field(
+                name="⚠️ Missing permissions in the requests channel",
+                value=limits.truncate(report, limits.FIELD_VALUE),
+                inline=False,
+            )
     return embed
 
 
@@ -166,10 +184,24 @@ def setup_summary(info: SetupInfo) -> str:
         "Representatives of cities in no coalition are verified by "
         f"{_verifiers(info.verifier_role_id)}."
     )
+    requests = (
+        f"Requests to represent a city are posted in <#{info.requests_channel_id}>."
+        if info.requests_channel_id
+        else "Requests to represent a city are posted in the server's system channel."
+    )
     return (
-        f"Setup saved. {where} {who} {verifiers}\n"
+        f"Setup saved. {where} {who} {verifiers} {requests}\n"
         "Next: add cities with `/city add`, and ask everyone to run `/help`. "
         "Run `/setup` again any time to change this."
+    )
+
+
+def server_zone_text(zone: str | None) -> str:
+    if zone is None:
+        return "This server has no time zone now: times typed without one need one."
+    return (
+        f"Times typed in this server without a zone are now read in **{zone}** (unless the "
+        "person or the coalition set their own: /me timezone, /coalition settings timezone)."
     )
 
 
@@ -217,6 +249,17 @@ class SetupView(BaseView):
         self, interaction: discord.Interaction, select: discord.ui.RoleSelect[SetupView]
     ) -> None:
         await self._save(interaction, onboarding.set_verifier_role, select.values[0].id)
+
+    @discord.ui.select(
+        cls=discord.ui.ChannelSelect,
+        channel_types=[discord.ChannelType.text, discord.ChannelType.news],
+        placeholder="4. Pick the channel for representation requests",
+        row=4,
+    )
+    async def pick_requests(
+        self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[SetupView]
+    ) -> None:
+        await self._save(interaction, set_requests_channel, select.values[0].id)
 
     @discord.ui.button(label="2. Everyone may create coalitions", row=3)
     async def everyone(
@@ -313,10 +356,24 @@ class OnboardingCog(commands.Cog):
     @app_commands.command(name="setup")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
-    async def setup(self, interaction: discord.Interaction) -> None:
-        """Server admins: announcement channel, who creates coalitions, who verifies."""
+    @app_commands.describe(
+        timezone="The server's time zone for times typed without one (a city, country or IANA name)"
+    )
+    async def setup(
+        self, interaction: discord.Interaction, timezone: TimeZoneName | None = None
+    ) -> None:
+        """Server admins: announcement channel, who creates coalitions, who verifies, time zone."""
+        said = None
+        if timezone is not None:
+            zone = await call(interaction, timezones.set_server_timezone, timezone)
+            said = server_zone_text(zone)
         info = await call(interaction, onboarding.get_setup, read_only=True)
-        await respond(interaction, embed=setup_embed(interaction.guild, info), view=SetupView())
+        await respond(
+            interaction,
+            content=said,
+            embed=setup_embed(interaction.guild, info),
+            view=SetupView(),
+        )
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

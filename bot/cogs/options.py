@@ -7,8 +7,6 @@ ephemerally by the error handler) live here, once.
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import discord
@@ -16,9 +14,9 @@ from discord import app_commands
 
 from bot.cogs.common import actor_of
 from bot.db.uow import UnitOfWork
-from bot.errors import NotFound
-from bot.services import actions, autocomplete, webhooks
-from bot.services.common import Actor, fold
+from bot.errors import NotFound, UserFacingError
+from bot.services import actions, autocomplete, webhooks, zones
+from bot.services.common import Actor
 from bot.services.lookups import parse_choice_id
 
 if TYPE_CHECKING:
@@ -135,31 +133,32 @@ class _Webhook(_EntityId):
         return [app_commands.Choice(name=c.label, value=c.value) for c in found[:25]]
 
 
-@lru_cache(maxsize=1)
-def _zones() -> tuple[tuple[str, str], ...]:
-    names = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return tuple((fold(z.replace("_", " ")), z) for z in names)
-
-
-def zone_suggestions(current: str) -> list[str]:
-    """IANA zones matching what was typed ("paris", "new york"), prefix matches first."""
-    key = fold(current.replace("_", " "))[:64]
-    zones = _zones()
-    starts = [z for k, z in zones if k.split("/")[-1].startswith(key) or k.startswith(key)]
-    contains = [z for k, z in zones if key in k and z not in starts]
-    return (starts + contains)[:25]
+def zone_suggestions(current: str, locale: str | None = None) -> list[zones.ZoneChoice]:
+    """Zones matching what was typed: IANA names, cities and countries ("paris", "lisboa",
+    "ireland"), best first; a name with several zones ("portland") offers each of them."""
+    return zones.zone_choices(current, locale=locale)
 
 
 class _TimeZone(app_commands.Transformer):
-    """A time zone name as typed (the service validates it, with its own clear message)."""
+    """A time zone: an IANA name from the list, or a city or country typed by hand.
+
+    A name with one zone becomes that zone ("Lisboa" → Europe/Lisbon); anything else is passed
+    on as typed, and the service refuses it with its own clear message (unknown, or which of
+    several zones).
+    """
 
     async def transform(self, interaction: discord.Interaction, value: Any) -> str:
-        return str(value)[:64]
+        typed = str(value)[:64]
+        try:
+            return zones.resolve_zone(typed, locale=str(interaction.locale)).key
+        except UserFacingError:
+            return typed
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> Choices:
-        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(value)]
+        found = zone_suggestions(value, str(interaction.locale))
+        return [app_commands.Choice(name=c.label, value=c.value) for c in found]
 
 
 CityId = app_commands.Transform[int, _City]

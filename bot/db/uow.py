@@ -39,7 +39,12 @@ class ReminderQueued:
     reminder_id: int
 
 
-Wake = WebhooksQueued | RemindersChanged | ReminderQueued
+@dataclass(frozen=True, slots=True)
+class OutboxQueued:
+    """The commit queued Discord messages (bot.services.outbox): the outbox worker sends them."""
+
+
+Wake = WebhooksQueued | RemindersChanged | ReminderQueued | OutboxQueued
 # Called once after each commit that raised signals, with them in the order raised (repeats
 # dropped). The composition root subscribes the bot's workers; tests leave it unset.
 OnCommit = Callable[[tuple[Wake, ...]], Awaitable[None]]

@@ -38,6 +38,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "action_scheduled",
     "action_changed",
     "letter_finalised",
+    "pool_closed",
+    "ask.goal_reached",
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Ask, City, Statement
@@ -20,6 +20,7 @@ from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.services.common import Actor, clean_text
 from bot.services.guards import city_on_open_ask
 from bot.services.letters import counted_city_ids
+from bot.services.letters.signatories import signer_name
 from bot.services.lookups import get_ask, get_city
 from bot.services.permissions import acting_city
 
@@ -30,14 +31,18 @@ TITLE_MAX = NAME_LEN
 
 @dataclass(frozen=True, slots=True)
 class StatementPrompt:
-    """What the submit modal shows. The cog pre-fills the name with the Discord display name."""
+    """What the submit modal shows, pre-filled from what the bot knows of the representative:
+    the current statement's name and title, else the name they last printed for this city and
+    the title they were verified under. With no name known the cog uses the display name."""
 
     ask_id: int
     ask_title: str
     city_id: int
     city_name: str
-    verified_title: str | None  # pre-fills the title
+    verified_title: str | None
     current_body: str | None  # the current statement, to edit rather than retype
+    signatory_name: str | None = None  # pre-fills the name
+    signatory_title: str | None = None  # pre-fills the title
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,15 @@ async def prepare_submit(
     that is an active member of the ask's coalition, on an open ask."""
     on = await city_on_open_ask(uow.session, actor, ask_id, city_id, closed=_frozen)
     current = await _current(uow, on.ask.id, on.city.id)
+    name: str | None
+    title: str | None
+    if current is not None:
+        name, title = current.signatory_name, current.signatory_title
+    else:
+        name = await uow.session.scalar(
+            select(signer_name(literal(actor.user_id), literal(on.city.id)))
+        )
+        title = on.signer_title
     return StatementPrompt(
         ask_id=on.ask.id,
         ask_title=on.version.title,
@@ -121,6 +135,8 @@ async def prepare_submit(
         city_name=on.city.name,
         verified_title=on.signer_title,
         current_body=current.body if current else None,
+        signatory_name=name,
+        signatory_title=title,
     )
 
 

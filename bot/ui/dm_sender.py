@@ -1,27 +1,19 @@
-"""What the workers send through Discord: reminders (``DiscordSender``, the reminder worker's
-``Sender``) and webhook failure notices (``WebhookNotices``, the webhook worker's notifier).
+"""What the reminder worker sends through Discord (``DiscordSender``, its ``Sender``): DMs
+directly, channel posts and the fallback mention through the outbox. (Webhook failure notices
+are outbox rows: bot.ui.outbox_sender renders them.)
 
-The workers never import discord; the bot builds these and hands them in.
+The workers never import discord; the bot builds this and hands it in.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
 import discord
 
+from bot.db.uow import UnitOfWorkFactory
+from bot.services import outbox
 from bot.services.reminders import Plan
-from bot.services.webhooks import FailureNotice
-from bot.text import plain
 from bot.ui import reminder_messages
-from bot.ui.limits import truncate
-from bot.workers.reminder_worker import DMRefused, Undeliverable
-
-if TYPE_CHECKING:
-    pass
-
-log = logging.getLogger("bot.ui.dm_sender")
+from bot.workers.delivery_errors import DMRefused, Undeliverable
 
 CANNOT_DM = 50007
 
@@ -34,8 +26,9 @@ class DiscordSender:
     429s are waited out and retried by discord.py itself; they delay, never drop.
     """
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: discord.Client, uow: UnitOfWorkFactory) -> None:
         self.bot = bot
+        self.uow = uow
 
     async def post_reminder(self, plan: Plan, channel_id: int, *, nonce: str) -> None:
         await self.post(channel_id, reminder_messages.channel_text(plan), nonce=nonce)
@@ -49,7 +42,7 @@ class DiscordSender:
         )
 
     async def dm_reminder(self, plan: Plan, user_id: int, *, nonce: str) -> None:
-        await self.dm(user_id, reminder_messages.dm_text(plan), nonce=nonce)
+        await self.dm(user_id, reminder_messages.dm_text(plan, user_id), nonce=nonce)
 
     async def dm(self, user_id: int, content: str, *, nonce: str) -> None:
         try:
@@ -67,75 +60,18 @@ class DiscordSender:
     async def post(
         self, channel_id: int, content: str, *, nonce: str, mention_user_id: int | None = None
     ) -> None:
-        channel = self.bot.get_partial_messageable(channel_id)
-        mentions = (
-            discord.AllowedMentions(users=[discord.Object(mention_user_id)])
-            if mention_user_id is not None
-            else discord.AllowedMentions.none()
-        )
-        try:
-            await channel.send(content, nonce=nonce, allowed_mentions=mentions)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise Undeliverable(f"{exc.status} {exc.code}: {exc.text}") from exc
-
-
-class WebhookNotices:
-    """Tells a coalition's coordinators that deliveries to one of its webhooks fail."""
-
-    def __init__(self, bot: discord.Client) -> None:
-        self.bot = bot
-
-    async def __call__(self, notice: FailureNotice) -> None:
-        """DM each coordinator; those whose DMs are closed are mentioned in the coalition's
-        channel instead (also used when the coalition has no coordinator)."""
-        text = notice_text(notice)
-        unreachable: list[int] = []
-        for user_id in notice.coordinator_ids:
-            try:
-                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-                await user.send(text)
-            except discord.HTTPException as exc:
-                log.info("webhook notice DM to %s refused: %s", user_id, exc.status)
-                unreachable.append(user_id)
-        if notice.coordinator_ids and not unreachable:
-            return
-        if notice.channel_id is None:
-            log.warning(
-                "webhook %s failing; no coordinator reachable and coalition %s has no channel",
-                notice.webhook_id,
-                notice.coalition_id,
+        """Channel posts go through the outbox (bot.services.outbox), queued once per nonce:
+        in order with everything else said in that channel (a change notice never overtakes
+        the announcement it is about), retried across outages and restarts. A channel that
+        refuses is the outbox's to record (undeliverable), no longer the reminder's."""
+        async with self.uow() as uow:
+            await outbox.post(
+                uow,
+                channel_id=channel_id,
+                template="text",
+                data={
+                    "content": content,
+                    "mention_user_ids": [] if mention_user_id is None else [mention_user_id],
+                },
+                dedupe_key=f"reminder:{nonce}",
             )
-            return
-        channel = self.bot.get_channel(notice.channel_id) or await self.bot.fetch_channel(
-            notice.channel_id
-        )
-        mentions = " ".join(f"<@{u}>" for u in unreachable)
-        content = truncate(f"{mentions} {text}".strip(), 2000)
-        await channel.send(  # type: ignore[union-attr]
-            content,
-            allowed_mentions=discord.AllowedMentions(
-                users=[discord.Object(id=u) for u in unreachable]
-            ),
-        )
-
-
-def notice_text(notice: FailureNotice) -> str:
-    head = (
-        f"⚠️ Webhook #{notice.webhook_id} of **{plain(notice.coalition_name)}** "
-        f"({plain(notice.host)}) did "
-        f"not receive a `{notice.event_type}` event after {notice.attempts} "
-        f"attempt{'s' if notice.attempts != 1 else ''}: "
-        f"{plain(notice.error)}."
-    )
-    if notice.paused:
-        tail = (
-            f" After {notice.consecutive_failures} failed deliveries in a row I paused it: no "
-            "more events go there until a coordinator fixes the receiver, checks it with "
-            "/webhook test and runs /webhook resume."
-        )
-    else:
-        tail = (
-            " Please check the receiver (/webhook test sends a ping). I'll tell you again only "
-            "if it keeps failing."
-        )
-    return truncate(head + tail, 1900)

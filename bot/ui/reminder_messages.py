@@ -1,9 +1,15 @@
-"""Reminder plans (plain values from bot.services.reminders) as Discord message text."""
+"""Reminder plans (plain values from bot.services.reminders) as Discord message text, and the
+nudge DM (bot.services.nudges, queued through the outbox as ``ask_nudge``).
+
+Times are Discord timestamps (each reader sees their own zone); counts use plural forms that
+are right for 0, 1 and many.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from discord.utils import format_dt
 
@@ -12,11 +18,17 @@ from bot.services.reminders import (
     AskDeadlineContent,
     ChangeContent,
     DigestContent,
+    DigestEvent,
     Plan,
     describe_offset,
 )
 from bot.text import plain
 from bot.ui.limits import CONTENT, truncate
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``0 cities``, ``1 city``, ``2 cities``."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def when(value: datetime) -> str:
@@ -75,8 +87,27 @@ def change_text(plan: Plan, c: ChangeContent) -> str:
     return truncate(text, CONTENT)
 
 
-def dm_text(plan: Plan) -> str:
+def participant_text(plan: Plan, c: ActionContent) -> str:
+    """An action reminder for a representative of a city that answered Going or Maybe: when
+    (Discord timestamps), where (the place or the link), and how to change the answer."""
+    lines = [
+        f"⏰ **{plain(c.title)}** ({plain(plan.coalition_name)}) starts {when(c.starts_at)} — "
+        f"{describe_offset(c.offset_label)} to go.{_late(plan)}",
+        f"Where: {plain(c.location)}" if c.location else "Where: not given yet; ask a coordinator.",
+        f"Coming so far: {count(len(c.going), 'city', 'cities')} going, "
+        f"{count(len(c.maybe), 'city', 'cities')} maybe.",
+        "Plans changed? Change your city's answer with /action rsvp. Turn these DMs off with "
+        "/me notifications.",
+    ]
+    return truncate("\n".join(lines), CONTENT)
+
+
+def dm_text(plan: Plan, user_id: int | None = None) -> str:
+    """The DM to ``user_id``: a participant's reminder when they are one, else the
+    coordinators' (None: the coordinators')."""
     c = plan.content
+    if isinstance(c, ActionContent) and user_id is not None and user_id in plan.participant_ids:
+        return participant_text(plan, c)
     if isinstance(c, ActionContent):
         lines = [
             f"⏰ **{plain(c.title)}** ({plain(plan.coalition_name)}) starts {when(c.starts_at)} — "
@@ -92,7 +123,7 @@ def dm_text(plan: Plan) -> str:
             f"📅 The ask **{plain(c.title)}** ({plain(plan.coalition_name)}) closes "
             f"{when(c.deadline)} — "
             f"{describe_offset(c.offset_label)} left.{_late(plan)}",
-            f"Signed: {c.signed} of {c.total} member cities.",
+            f"Signed: {c.signed} of {count(c.total, 'member city', 'member cities')}.",
             f"**Not signed yet ({len(c.missing)}):** {names(c.missing)}",
         ]
         return truncate("\n".join(lines), CONTENT)
@@ -103,31 +134,64 @@ def dm_text(plan: Plan) -> str:
     raise TypeError(f"no DM text for {type(c).__name__}")
 
 
+def _by_ask(events: Sequence[DigestEvent]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for e in events:
+        cities = grouped.setdefault(e.ask_title, [])
+        if e.city_name not in cities:
+            cities.append(e.city_name)
+    return grouped
+
+
 def digest_text(plan: Plan, c: DigestContent) -> str:
-    lines = [f"📰 **Weekly digest — {plain(c.coalition_name)}**{_late(plan)}", ""]
-    lines.append("**Asks closing within 14 days**")
-    if not c.asks:
-        lines.append("none")
-    for a in c.asks:
-        lines.append(
-            f"• {plain(a.title)} — closes {format_dt(a.deadline, 'R')}; still missing "
-            f"({len(a.missing)} of {a.total}): {names(a.missing, limit=15)}"
-        )
-    lines += ["", "**Actions within 14 days**"]
-    if not c.actions:
-        lines.append("none")
-    for x in c.actions:
-        lines.append(
-            f"• {plain(x.title)} — {format_dt(x.starts_at, 'F')}; going {x.going}/{x.total}; "
-            f"no answer: {names(x.no_answer, limit=15)}"
-        )
-    lines += ["", f"**Since {format_dt(c.since, 'D')}**"]
-    lines.append(
-        "Sign-ons: " + names([f"{e.city_name} ({e.ask_title})" for e in c.sign_ons], limit=20)
-    )
-    lines.append(
-        "Withdrawals: " + names([f"{e.city_name} ({e.ask_title})" for e in c.withdrawals], limit=20)
-    )
+    """Short sections, each left out when there is nothing to say."""
+    lines = [f"📰 **Weekly digest — {plain(c.coalition_name)}**{_late(plan)}"]
+    if c.waiting_representatives or c.waiting_joins:
+        lines += ["", "**Waiting for you**"]
+        if c.waiting_representatives:
+            n = len(c.waiting_representatives)
+            lines.append(
+                f"• {count(n, 'representation request', 'representation requests')}: "
+                f"{names(c.waiting_representatives, limit=15)}"
+            )
+        if c.waiting_joins:
+            n = len(c.waiting_joins)
+            lines.append(
+                f"• {count(n, 'join request', 'join requests')}: {names(c.waiting_joins, limit=15)}"
+            )
+    if c.asks:
+        lines += ["", "**Asks closing within 14 days**"]
+        for a in c.asks:
+            state = (
+                "every member city signed"
+                if not a.missing
+                else f"still missing ({len(a.missing)} of {a.total}): {names(a.missing, limit=15)}"
+            )
+            lines.append(f"• {plain(a.title)} — closes {format_dt(a.deadline, 'R')}; {state}")
+    if c.goals:
+        lines += ["", "**Goals**"]
+        for g in c.goals:
+            said = "reached" if g.kind == "reached" else "no longer met"
+            lines.append(f"• {plain(g.ask_title)}: goal {said} {format_dt(g.at, 'R')}")
+    if c.actions:
+        lines += ["", "**Actions within 14 days**"]
+        for x in c.actions:
+            lines.append(
+                f"• {plain(x.title)} — {format_dt(x.starts_at, 'F')}; going {x.going}/{x.total}; "
+                f"no answer: {names(x.no_answer, limit=15)}"
+            )
+    signed, withdrawn = _by_ask(c.sign_ons), _by_ask(c.withdrawals)
+    if signed or withdrawn:
+        lines += ["", f"**Since {format_dt(c.since, 'D')}**"]
+        for title in dict.fromkeys([*signed, *withdrawn]):
+            parts = []
+            if title in signed:
+                parts.append(f"signed by {names(signed[title], limit=20)}")
+            if title in withdrawn:
+                parts.append(f"withdrawn by {names(withdrawn[title], limit=20)}")
+            lines.append(f"• {plain(title)}: {'; '.join(parts)}")
+    if len(lines) == 1:
+        lines.append("Nothing waiting, closing or coming up in the next 14 days.")
     return truncate("\n".join(lines), CONTENT)
 
 
@@ -137,3 +201,22 @@ def fallback_text(plan: Plan, user_id: int) -> str:
         f"<@{user_id}> I couldn't send you a direct message (your DMs are closed), so here it is:\n"
     )
     return truncate(head + dm_text(plan), CONTENT)
+
+
+def nudge_text(data: Mapping[str, Any]) -> str:
+    """The nudge DM (bot.services.nudges): the ask, the coordinator's message, the deadline."""
+    lines = [
+        f"👋 **{plain(str(data['title']))}** ({plain(str(data['coalition_name']))}) is waiting "
+        f"for {plain(str(data.get('city_name') or 'your city'))}'s signature.",
+    ]
+    if data.get("message"):
+        if data.get("coordinator_id"):
+            lines.append(f"A message from <@{int(data['coordinator_id'])}>:")
+        lines.append("> " + plain(str(data["message"])).replace("\n", "\n> "))
+    if data.get("deadline"):
+        lines.append(f"Deadline: {when(datetime.fromisoformat(str(data['deadline'])))}")
+    lines.append(
+        "Press **Sign for my city** below to read it and sign. "
+        "Turn nudges off with /me notifications."
+    )
+    return truncate("\n".join(lines), CONTENT)

@@ -1,5 +1,5 @@
 """Rendering shared by the city, coalition and ask cogs: timestamps, sectioned embeds, replies
-that may span several messages, and announcements in a coalition's channel."""
+that may span several messages, and the note sent when a follow-up failed."""
 
 from __future__ import annotations
 
@@ -86,48 +86,6 @@ def sectioned_embeds(
         for i, embed in enumerate(embeds, start=1):
             embed.set_footer(text=f"Part {i} of {len(embeds)}")
     return embeds
-
-
-async def announce(
-    interaction: discord.Interaction,
-    channel_id: int | None,
-    *,
-    content: str | None = None,
-    embed: discord.Embed | None = None,
-) -> str | None:
-    """Post in a coalition's channel without pinging anyone.
-
-    Returns None when posted (or when there is no channel), else a sentence for the person who
-    acted saying why it could not be posted, so they can fix the channel setting.
-    """
-    if channel_id is None:
-        return None
-    bot = interaction.client
-    channel = bot.get_channel(channel_id) or discord.Object(id=channel_id)
-    messageable = channel if isinstance(channel, discord.abc.Messageable) else None
-    try:
-        if messageable is None:
-            messageable = await bot.fetch_channel(channel_id)  # type: ignore[assignment]
-        await messageable.send(  # type: ignore[union-attr]
-            content,
-            embed=embed or discord.utils.MISSING,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-    except discord.Forbidden:
-        return (
-            f"I could not post the announcement in <#{channel_id}>: I am not allowed to send "
-            "messages there. Give me Send Messages there, or pick another channel with "
-            "/coalition settings channel."
-        )
-    except discord.NotFound:
-        return (
-            "I could not post the announcement: the coalition's channel no longer exists. "
-            "Pick another with /coalition settings channel."
-        )
-    except discord.HTTPException as exc:
-        log.warning("announcement in channel %s failed: %s", channel_id, exc)
-        return f"I could not post the announcement in <#{channel_id}> (Discord said: {exc.text})."
-    return None
 
 
 async def tell_if_failed(interaction: discord.Interaction, problem: str | None) -> None:

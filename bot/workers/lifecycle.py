@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.db.uow import ReminderQueued, RemindersChanged, Wake, WebhooksQueued
+from bot.db.uow import OutboxQueued, ReminderQueued, RemindersChanged, Wake, WebhooksQueued
+from bot.workers.outbox_worker import OutboxRuntime
 from bot.workers.reminder_worker import ReminderRuntime
 from bot.workers.webhook_worker import WebhookRuntime
 
 
 @dataclass(eq=False, slots=True)
 class Workers:
-    """``bot.workers.reminders`` and ``bot.workers.webhooks``."""
+    """``bot.workers.reminders``, ``bot.workers.webhooks`` and ``bot.workers.outbox``."""
 
     reminders: ReminderRuntime
     webhooks: WebhookRuntime
+    outbox: OutboxRuntime
 
     async def start(self) -> None:
-        """Resume what is due: late reminders, deliveries left pending before a restart."""
+        """Resume what is due: late reminders, deliveries and Discord messages left pending
+        before a restart."""
+        await self.outbox.start()
         await self.reminders.start()
         await self.webhooks.start()
 
@@ -27,6 +31,7 @@ class Workers:
         given back for the next start (or another process) to retry."""
         await self.webhooks.stop()
         await self.reminders.stop()
+        await self.outbox.stop()
 
     async def on_commit(self, wakes: tuple[Wake, ...]) -> None:
         """The one way a commit wakes a worker (``UnitOfWorkFactory.on_commit``)."""
@@ -38,3 +43,5 @@ class Workers:
                     await self.reminders.arm_upcoming()
                 case ReminderQueued(reminder_id=reminder_id):
                     self.reminders.kick(reminder_id)
+                case OutboxQueued():
+                    self.outbox.on_queued()

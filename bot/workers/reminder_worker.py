@@ -45,6 +45,7 @@ from bot.db.models.enums import NotificationOutcome, ReminderStatus
 from bot.db.uow import UnitOfWorkFactory
 from bot.scheduling import AlarmClock
 from bot.services import reminders
+from bot.workers.delivery_errors import DMRefused, Undeliverable
 
 log = logging.getLogger("bot.reminders")
 
@@ -53,14 +54,6 @@ SWEEP_SECONDS = 60.0
 ARM_HORIZON = timedelta(minutes=10)
 JOB_PREFIX = "reminder:"
 SWEEP_JOB = "reminders:sweep"
-
-
-class DMRefused(Exception):
-    """Discord refused the DM (closed DMs, code 50007). Not worth retrying."""
-
-
-class Undeliverable(Exception):
-    """The target is gone or the bot may not post there (403/404). Not worth retrying."""
 
 
 class Sender(Protocol):

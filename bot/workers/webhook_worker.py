@@ -16,7 +16,9 @@ How a delivery travels:
 4. 2xx: delivered. Connection errors, timeouts, 429 and 5xx: retried with exponential backoff
    and jitter (a 429/503 Retry-After is honoured, capped). Other answers, and the last
    attempt, fail the delivery. A run of ``pause_after`` failed deliveries pauses the webhook;
-   coordinators hear of the first failure of a run and of the pause.
+   coordinators hear of the first failure of a run and of the pause: the notice is queued in
+   the Discord outbox in the transaction that records the failure (webhooks.record_failed),
+   so it outlives a Discord outage or a restart like anything else the bot says.
 
 Delivery is at least once: a process that dies mid-request leaves a lease that expires and
 another attempt goes out with the same ``webhook-id``, which receivers use to drop repeats.
@@ -34,7 +36,6 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -49,12 +50,10 @@ from bot.outbound import sender, signing, urls
 from bot.outbound.sender import AttemptResult
 from bot.scheduling import AlarmClock
 from bot.services import events, webhooks
-from bot.services.webhooks import DeliveryAttempt, FailureNotice, PingTarget
+from bot.services.webhooks import DeliveryAttempt, PingTarget
 from bot.settings import ATTEMPT_DEADLINE
 
 log = logging.getLogger("bot.webhooks")
-
-Notifier = Callable[[FailureNotice], Awaitable[None]]
 
 SWEEP_JOB = "webhooks:sweep"
 NEXT_JOB = "webhooks:next"
@@ -89,7 +88,6 @@ class WebhookRuntime:
         allow_private: bool,
         lease_seconds: float,
         resolver: urls.Resolver = urls.system_resolver,
-        notify: Notifier | None = None,
         policy: RetryPolicy | None = None,
         attempt_deadline: float = ATTEMPT_DEADLINE,
         concurrency: int = 8,
@@ -109,7 +107,6 @@ class WebhookRuntime:
         self.allow_private = allow_private
         self.lease = timedelta(seconds=lease_seconds)
         self.resolver = resolver
-        self.notify = notify
         self.policy = policy or RetryPolicy()
         self.attempt_deadline = attempt_deadline
         self.concurrency = max(1, concurrency)
@@ -329,7 +326,6 @@ class WebhookRuntime:
 
     async def _record(self, attempt: DeliveryAttempt, result: AttemptResult) -> None:
         now = self.now()
-        notice: FailureNotice | None = None
         outcome = "delivered"
         async with self.uow() as uow:
             if result.ok:
@@ -353,7 +349,6 @@ class WebhookRuntime:
                     summary=f"{result.summary}, retrying",
                 )
             else:
-                outcome = "failed"
                 notice = await webhooks.record_failed(
                     uow,
                     attempt,
@@ -363,6 +358,7 @@ class WebhookRuntime:
                     summary=result.summary,
                     pause_after=self.policy.pause_after,
                 )
+                outcome = "failed" if notice is None else "failed, notice queued"
                 kept = True
         log.info(
             "webhook delivery id=%s webhook=%s event=%s type=%s attempt=%d/%d status=%s "
@@ -378,11 +374,6 @@ class WebhookRuntime:
             outcome,
             "" if kept else " (lease lost; not recorded)",
         )
-        if notice is not None and self.notify is not None:
-            try:
-                await self.notify(notice)
-            except Exception:
-                log.exception("could not tell coordinators about webhook %s", notice.webhook_id)
 
     def retry_delay(self, attempt: int, result: AttemptResult, now: datetime) -> float:
         asked = sender.parse_retry_after(result.retry_after, now)

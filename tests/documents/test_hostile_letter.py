@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from bot.documents import markup
 from bot.documents.letter import LetterInput, Signatory, StatementText, render_letter, to_bytes
 from tests.support.corpus import CORPUS, hostile_text
 
@@ -24,13 +25,21 @@ FORBIDDEN_TOKENS = {
     "code_block",
     "fence",
     "code_inline",
-    "bullet_list_open",
-    "ordered_list_open",
     "blockquote_open",
     "hr",
-    "em_open",
     "s_open",
 }
+# The safe subset the coordinator's texts (ask, opening, closing) may use, and nothing else may.
+COORDINATOR_TOKENS = {"bullet_list_open", "ordered_list_open", "em_open", "strong_open"}
+
+
+def count_lists(blocks: tuple[markup.Block, ...]) -> int:
+    return sum(
+        1 + sum(count_lists(item) for item in b.items)
+        for b in blocks
+        if isinstance(b, markup.ListBlock)
+    )
+
 
 text = hostile_text(max_size=600)
 optional = st.one_of(st.none(), text)
@@ -86,7 +95,19 @@ def check_shape(letter: LetterInput, order: str) -> None:
     tokens = PARSER.parse(rendered)
     kinds = [t.type for t in _walk(tokens)]
     assert not FORBIDDEN_TOKENS & set(kinds), FORBIDDEN_TOKENS & set(kinds)
-    assert kinds.count("strong_open") == 1, "only the letter's own **To:**"
+    coordinator = [markup.parse(t) for t in (letter.ask_text, letter.opening, letter.closing)]
+    lists = kinds.count("bullet_list_open") + kinds.count("ordered_list_open")
+    assert lists == sum(count_lists(b) for b in coordinator), "lists only where they were typed"
+    # Statements, names, cities, the title and the target: no structure at all.
+    statements = rendered.split("\n## ")[2]
+    assert statements.startswith("Position statements")
+    statement_kinds = {t.type for t in _walk(PARSER.parse(statements))}
+    assert not COORDINATOR_TOKENS & statement_kinds
+    head = rendered.split("\n## ")[0]
+    head_kinds = [t.type for t in _walk(PARSER.parse(head))]
+    if letter.opening is None:
+        assert head_kinds.count("strong_open") == 1, "only the letter's own **To:**"
+        assert not {"em_open", "bullet_list_open", "ordered_list_open"} & set(head_kinds)
     headings = [
         (t.tag, tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"
     ]

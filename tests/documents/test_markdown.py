@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from bot.documents import markup
 from bot.documents.letter import (
     SLUG_LEN,
     LetterInput,
@@ -99,7 +100,16 @@ def structure(text: str) -> dict[str, object]:
             }
         ),
         "strong": inline_kinds.count("strong_open"),
+        "lists": kinds.count("bullet_list_open") + kinds.count("ordered_list_open"),
     }
+
+
+def count_lists(blocks: tuple[markup.Block, ...]) -> int:
+    return sum(
+        1 + sum(count_lists(item) for item in b.items)
+        for b in blocks
+        if isinstance(b, markup.ListBlock)
+    )
 
 
 def line_structure(text: str) -> tuple[list[str], int]:
@@ -190,7 +200,9 @@ def test_city_without_statement_is_in_signatories_only() -> None:
         today=TODAY,
     )
     assert "### Grenoble" not in text and "### Lyon (Country)" in text
-    assert "| Grenoble | Country | Representative of Grenoble | Climate Officer |" in text
+    # No placeholder: a city without a named signatory shows its title, and no name.
+    assert "| Grenoble | Country | — | Climate Officer |" in text
+    assert "Representative of" not in text
     assert "| Lyon | Country | Léa | — |" in text
 
 
@@ -305,15 +317,27 @@ def test_no_user_text_adds_or_removes_a_heading_or_a_table_row(
     assert levels == ["h1", "h2", "h2"] + ["h3"] * with_statement + ["h2"]
     assert shape["rows"] == (len(people) + 1 if people else 0)
     assert shape["cells"] == 5 * shape["rows"]  # type: ignore[operator]
-    assert shape["blocks"] == [] and shape["inline"] == [] and shape["strong"] == 1
+    # Coordinator texts may make lists and emphasis (the safe subset), as many as they parse
+    # to; nothing else, and statements, names and cities none at all.
+    coordinator = [markup.parse(t) for t in (ask_text, opening, closing)]
+    lists = sum(count_lists(blocks) for blocks in coordinator)
+    assert set(shape["blocks"]) <= {"bullet_list_open", "ordered_list_open"}  # type: ignore[arg-type]
+    assert shape["lists"] == lists
+    assert set(shape["inline"]) <= {"em_open"}  # type: ignore[arg-type]
+    statements_md = text.split("\n## ")[2]
+    assert statements_md.startswith("Position statements")
+    assert structure(statements_md)["blocks"] == []
+    assert structure(statements_md)["inline"] == []
 
     headings, rows = line_structure(text)
     assert len(headings) == 4 + with_statement
     assert rows == (len(people) + 2 if people else 0)
 
     seen = plain(text)
-    for value in (title, target, ask_text, closing, sender, *(p.city for p in people)):
+    for value in (title, target, sender, *(p.city for p in people)):
         assert words(value) in seen
+    for blocks in coordinator:
+        assert "".join("".join(r.text.split()) for r in markup.walk_runs(blocks)) in seen
     for p in people:
         if p.statement is not None:
             assert words(p.statement.body) in seen

@@ -9,7 +9,8 @@ through the services, a snapshot of every table, and reading one reply.
   Joinville n (lena verified, pat waiting) is not a member; Quimper n (gus) asked to join and
   waits for approval; Nowhere n has no representative at all;
 - ask A (Lyon signed it and wrote a statement) and ask B (nobody signed);
-- an action in June 2031 and a webhook (to 127.0.0.1:9, which refuses connections).
+- an action in June 2031 and a webhook (to 127.0.0.1:9, which refuses connections);
+- a demand pool "Electric buses n" (no deadline) to which Lyon pledged 5 vehicles.
 
 ``prepare_callers`` then gives every kind of caller (``CALLERS``) its standing, once per world:
 olga coordinates "Olga's network" (another coalition of server A); vera holds the server's
@@ -30,7 +31,16 @@ from typing import Any
 
 import bot.db.models  # noqa: F401  (registers every table on Base.metadata)
 from bot.db.base import Base
-from bot.services import actions, asks, cities, coalitions, onboarding, statements, webhooks
+from bot.services import (
+    actions,
+    asks,
+    cities,
+    coalitions,
+    onboarding,
+    pools,
+    statements,
+    webhooks,
+)
 from bot.services.common import Actor
 from tests.seed import sign_on
 
@@ -66,6 +76,20 @@ VOLATILE: dict[str, set[str]] = {
         "coordinators_notified_at",
     },
     "digests": {"last_sent_at"},
+    # The outbox worker sends what a seed or an earlier command queued while later commands
+    # run; what a command queues still shows as new rows.
+    "outbox_messages": {
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "lease_until",
+        "claimed_by",
+        "message_id",
+        "last_error",
+        "finished_at",
+    },
+    # Written by the outbox worker once the action's announcement is posted.
+    "actions": {"announcement_channel_id", "announcement_message_id"},
 }
 
 Snapshot = dict[str, Counter[tuple[Any, ...]]]
@@ -175,12 +199,14 @@ def caller_guild(world: Any, who: str) -> Any:
 def shows_subject(text: str, subject: Subject) -> bool:
     """Does ``text`` name anything of ``subject`` (server A's coalition n and its contents)?"""
     names = "Pact|Lyon|Grenoble|Joinville|Quimper|Nowhere|Car-free centres|Safe school streets"
+    names += "|Electric buses"
     return bool(re.search(rf"\b(?:{names}|Meeting) {subject.n}\b|Olga's network", text, re.I))
 
 
 def shows_server_a(text: str) -> bool:
     """Does ``text`` name anything seeded in server A (any coalition n but server B's)?"""
     names = "Pact|Lyon|Grenoble|Joinville|Quimper|Nowhere|Car-free centres|Safe school streets"
+    names += "|Electric buses"
     return bool(
         re.search(rf"\b(?:{names}|Meeting) (?!{OUTSIDE_N}\b)\d+\b|Olga's network", text, re.I)
     )
@@ -199,6 +225,7 @@ class Subject:
     fresh_ask: int  # nobody signed
     action: int
     webhook: int
+    pool: int = 0  # Lyon pledged 5 vehicles
 
 
 def when_in_2031(n: int) -> str:
@@ -285,6 +312,10 @@ async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
             events="ask_closed",
             allow_private=True,
         )
+        pool = await pools.create_pool(
+            uow, cora, coalition_id=c.id, item=f"Electric buses {n}", unit="vehicles"
+        )
+        await pools.pledge(uow, lena, pool_id=pool.pool.id, quantity=5, city_id=ids["lyon"])
     return Subject(
         n=n,
         coalition=c.id,
@@ -297,4 +328,5 @@ async def seed_subject(world: Any, n: int, *, guild: Any = None) -> Subject:
         fresh_ask=made[1],
         action=scheduled.action.id,
         webhook=hook.id,
+        pool=pool.pool.id,
     )

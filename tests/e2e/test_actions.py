@@ -56,7 +56,12 @@ async def schedule(world: World, seed: E2ESeed, **options):  # type: ignore[no-u
 
 
 def announcements(world: World) -> list:  # type: ignore[type-arg]
-    return [m for m in world.emu.channel_messages(world.channels["coalition"]) if m.buttons()]
+    """The action announcements (posts with RSVP buttons) in the coalition's channel."""
+    return [
+        m
+        for m in world.emu.channel_messages(world.channels["coalition"])
+        if any(b.get("label") == "Going" for b in m.buttons())
+    ]
 
 
 async def only_action_id(world: World) -> int:
@@ -193,6 +198,7 @@ async def test_reschedule_and_cancel_tell_those_who_answered(world: World) -> No
     )
     assert "Moved **Meet the Minister**" in moved.text and "Lyon, Marseille" in moved.text
     await world.bot.workers.reminders.wait_idle()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     [dm] = world.emu.dms(world.lena)
     assert "rescheduled" in dm.text
     assert world.emu.dms(world.gus) == []  # Grenoble never answered
@@ -210,6 +216,7 @@ async def test_reschedule_and_cancel_tell_those_who_answered(world: World) -> No
     )
     assert "Cancelled **Meet the Minister**" in cancelled.text
     await world.bot.workers.reminders.wait_idle()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert "cancelled" in world.emu.dms(world.lena)[-1].text
     assert "Minister unavailable" in world.emu.dms(world.lena)[-1].text
     assert take_refused_dms(world) == 1

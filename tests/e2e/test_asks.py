@@ -199,7 +199,8 @@ async def test_sign_confirm_records_and_signing_again_says_when(world) -> None:
     edited = prompt.message
     assert 'Done: Lyon signed "Car-free centres by 2030"' in edited.content
     assert re.search(r"<t:\d+:F>", edited.content)
-    assert edited.buttons() == []
+    # Issue 14: the one button left is the next step (tests/e2e/test_one_click.py).
+    assert [b["label"] for b in edited.buttons()] == ["Add our statement"]
     assert done.response_type == 7
 
     posts = await channel_posts(world, 1)
@@ -391,7 +392,7 @@ async def test_edit_form_is_prefilled_and_sends_reconfirmation_dms(world) -> Non
     )
     report = done.message.text
     assert done.ephemeral and "It is now version 2" in report
-    assert "I sent 1 representative(s) a DM" in report
+    assert "I sent 1 representative a DM" in report
     assert f"I could not DM {world.mia.mention} (Marseille)" in report
     assert "/ask sign to re-confirm" in report
     assert len(take_violations(world, 50007)) == 1
@@ -423,14 +424,15 @@ async def test_deadline_only_edit_makes_no_new_version_and_no_dms(world) -> None
     assert f"Deadline: {DEADLINE_TS}" in done.message.text
     assert "version" not in done.message.text
     assert world.emu.dms(world.lena) == []
-    # Reopening the form shows the deadline in UTC; submitting it unchanged changes nothing.
+    # Reopening the form shows the deadline in the zone it was set in; submitting it unchanged
+    # changes nothing.
     form = await world.slash("ask edit", user=world.cora, ask=str(seed.ask))
     inputs = {
         c["custom_id"]: c.get("value")
         for row in form.modal["components"]
         for c in row["components"]
     }
-    assert (inputs["deadline"], inputs["tz"]) == ("2031-05-14 16:00", "UTC")
+    assert (inputs["deadline"], inputs["tz"]) == ("2031-05-14 18:00", "Europe/Paris")
     same = await world.emu.submit_modal(form, {})
     assert "nothing was changed" in same.message.text
     # Emptying the deadline removes it.

@@ -415,7 +415,11 @@ async def test_archive_confirms_the_counts_then_closes_asks_and_cancels_actions(
         kind="meeting",
     )
     channel = world.channels["coalition"]
-    [announcement] = [m for m in world.emu.channel_messages(channel) if m.buttons()]
+    [announcement] = [
+        m
+        for m in world.emu.channel_messages(channel)
+        if any(b.get("label") == "Going" for b in m.buttons())
+    ]
     await world.emu.click(announcement, label="Going", user=world.lena)
     async with world.uow() as uow:
         action_id = int(await uow.session.scalar(select(Action.id)))
@@ -457,6 +461,7 @@ async def test_archive_confirms_the_counts_then_closes_asks_and_cancels_actions(
     await world.emu.wait_for(lambda: len(world.emu.dms(world.lena)) == 1)
     await world.emu.wait_for(lambda: announcement.buttons() == [])
     await world.bot.workers.reminders.wait_idle()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     [dm] = world.emu.dms(world.lena)  # Lyon answered Going
     assert "cancelled" in dm.text and "Alpine Climate Pact was archived" in dm.text
     assert world.emu.dms(world.gus) == []  # Grenoble never answered

@@ -80,6 +80,7 @@ async def test_a_sign_on_while_the_database_is_down_is_not_saved_and_works_after
     assert "Done: Lyon signed" in again.text
     async with world.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(SignOn)) == 1
+    await world.bot.workers.outbox.drain()  # the announcement goes through the outbox
     assert len(world.emu.channel_messages(world.channels["coalition"])) == 1  # one announcement
 
 

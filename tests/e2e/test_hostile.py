@@ -174,13 +174,21 @@ async def test_corpus_in_ask_forms_statements_and_letters(world: World) -> None:
         settings = await world.slash("letter settings", user=world.cora, ask=str(seed.ask))
         try:
             set_ = await world.emu.submit_modal(
-                settings,
-                {"opening": value[:2000], "closing": value[:2000], "sender": value[:200]},
+                settings, {"opening": value[:2000], "closing": value[:2000]}
             )
         except EmulatorUsageError:
             set_ = None
         if set_ is not None:
-            refused_or_ok(set_, ("opening", "closing", "sender line"), "Saved")
+            refused_or_ok(set_, ("opening", "closing"), "Saved")
+        signature = await world.slash(
+            "letter settings", user=world.cora, ask=str(seed.ask), form="signature"
+        )
+        try:
+            signed = await world.emu.submit_modal(signature, {"sender": value[:200]})
+        except EmulatorUsageError:
+            signed = None
+        if signed is not None:
+            refused_or_ok(signed, ("sender's name", "sender name", "sender"), "Saved")
     # Lyon signs so its statement is in the letter.
     prompt = await world.slash("ask sign", user=world.lena, ask=str(seed.ask))
     if prompt.message and prompt.message.buttons():

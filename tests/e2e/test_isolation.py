@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from discord import app_commands
 
+from bot.services import timezones
 from tests.commands import registered_commands
 from tests.conftest import both_backends
 from tests.e2e.callers import Subject, changes, messages, seed_subject, snapshot
 
-ENTITY_OPTIONS = ("city", "coalition", "ask", "action", "webhook")
+ENTITY_OPTIONS = ("city", "coalition", "ask", "action", "webhook", "pool")
 
 Opts = Callable[[Any, Subject, Subject], dict[str, Any]]
 
@@ -30,6 +31,9 @@ FOREIGN: list[tuple[str, Opts, str]] = [
     ("city represent", lambda w, a, b: {"city": str(a.free)}, "city"),
     ("city verify", lambda w, a, b: {"city": str(a.lyon), "options": {"user": w.lena}}, "city"),
     ("city revoke", lambda w, a, b: {"city": str(a.lyon), "options": {"user": w.lena}}, "city"),
+    ("city edit", lambda w, a, b: {"city": str(a.lyon), "population": 5}, "city"),
+    ("city partners", lambda w, a, b: {"city": str(a.lyon)}, "city"),
+    ("coalition suggest", lambda w, a, b: {"coalition": str(a.coalition)}, "coalition"),
     ("coalition show", lambda w, a, b: {"coalition": str(a.coalition)}, "coalition"),
     ("coalition join", lambda w, a, b: {"coalition": str(a.coalition)}, "coalition"),
     (
@@ -92,6 +96,11 @@ FOREIGN: list[tuple[str, Opts, str]] = [
         "coalition",
     ),
     (
+        "coalition settings authority",
+        lambda w, a, b: {"coalition": str(a.coalition), "required": "yes"},
+        "coalition",
+    ),
+    (
         "coalition settings reminders",
         lambda w, a, b: {"coalition": str(a.coalition), "offsets": "1d"},
         "coalition",
@@ -99,6 +108,17 @@ FOREIGN: list[tuple[str, Opts, str]] = [
     (
         "coalition settings digest",
         lambda w, a, b: {"coalition": str(a.coalition), "weekday": "off"},
+        "coalition",
+    ),
+    (
+        "coalition settings timezone",
+        lambda w, a, b: {"coalition": str(a.coalition), "timezone": "Europe/Paris"},
+        "coalition",
+    ),
+    ("coalition settings timezone", lambda w, a, b: {"coalition": str(a.coalition)}, "coalition"),
+    (
+        "coalition settings nudges",
+        lambda w, a, b: {"coalition": str(a.coalition), "days_before": 3},
         "coalition",
     ),
     ("ask create", lambda w, a, b: {"coalition": str(a.coalition)}, "coalition"),
@@ -112,6 +132,8 @@ FOREIGN: list[tuple[str, Opts, str]] = [
     ("ask close", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     ("ask reopen", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     ("ask history", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
+    ("ask goal", lambda w, a, b: {"ask": str(a.ask), "cities": 1}, "ask"),
+    ("ask nudge", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     (
         "action schedule",
         lambda w, a, b: {
@@ -135,6 +157,19 @@ FOREIGN: list[tuple[str, Opts, str]] = [
         },
         "ask",
     ),
+    (
+        "action schedule",
+        lambda w, a, b: {
+            "coalition": str(a.coalition),
+            "title": "Sneaky series",
+            "when": "2031-07-01 10:00",
+            "timezone": "Europe/Paris",
+            "kind": "meeting",
+            "repeat": "weekly",
+            "count": 3,
+        },
+        "coalition",
+    ),
     ("action list", lambda w, a, b: {"coalition": str(a.coalition)}, "coalition"),
     ("action show", lambda w, a, b: {"action": str(a.action)}, "action"),
     ("action rsvp", lambda w, a, b: {"action": str(a.action), "response": "going"}, "action"),
@@ -150,15 +185,26 @@ FOREIGN: list[tuple[str, Opts, str]] = [
     ),
     ("action cancel", lambda w, a, b: {"action": str(a.action), "reason": "x"}, "action"),
     ("action ics", lambda w, a, b: {"action": str(a.action)}, "action"),
+    *[
+        (
+            "action ics",
+            lambda w, a, b, scope=scope: {"action": str(a.action), "scope": scope},
+            "action",
+        )
+        for scope in ("series", "coalition")
+    ],
     ("statement submit", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     ("statement submit", lambda w, a, b: {"ask": str(b.ask), "city": str(a.lyon)}, "city"),
     ("statement show", lambda w, a, b: {"ask": str(a.ask), "city": str(a.lyon)}, "ask"),
     ("statement show", lambda w, a, b: {"ask": str(b.ask), "city": str(a.lyon)}, "city"),
     ("statement withdraw", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     ("letter settings", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
+    ("letter settings", lambda w, a, b: {"ask": str(a.ask), "form": "signature"}, "ask"),
     ("letter preview", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
+    ("letter authority", lambda w, a, b: {"ask": str(a.ask), "print": "yes"}, "ask"),
     ("letter export", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     ("letter export", lambda w, a, b: {"ask": str(a.ask), "version": 1}, "ask"),
+    ("letter export", lambda w, a, b: {"ask": str(a.ask), "version": 1, "format": "pdf"}, "ask"),
     ("letter finalise", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     ("letter versions", lambda w, a, b: {"ask": str(a.ask)}, "ask"),
     (
@@ -187,6 +233,27 @@ FOREIGN: list[tuple[str, Opts, str]] = [
         )
         for sub in ("remove", "test", "resume")
     ],
+    (
+        "pool create",
+        lambda w, a, b: {"coalition": str(a.coalition), "item": "Sneaky", "unit": "u"},
+        "coalition",
+    ),
+    ("pool pledge", lambda w, a, b: {"pool": str(a.pool), "quantity": 1}, "pool"),
+    (
+        "pool pledge",
+        lambda w, a, b: {"pool": str(b.pool), "quantity": 1, "city": str(a.lyon)},
+        "city",
+    ),
+    ("pool withdraw", lambda w, a, b: {"pool": str(a.pool), "reason": "x"}, "pool"),
+    (
+        "pool withdraw",
+        lambda w, a, b: {"pool": str(b.pool), "reason": "x", "city": str(a.lyon)},
+        "city",
+    ),
+    ("pool show", lambda w, a, b: {"pool": str(a.pool)}, "pool"),
+    ("pool close", lambda w, a, b: {"pool": str(a.pool)}, "pool"),
+    ("pool export", lambda w, a, b: {"pool": str(a.pool)}, "pool"),
+    ("pool export", lambda w, a, b: {"pool": str(a.pool), "format": "markdown"}, "pool"),
 ]
 
 
@@ -281,6 +348,7 @@ async def test_autocomplete_in_server_b_lists_only_server_b(world) -> None:
         "ask": {str(b.ask), str(b.fresh_ask)},
         "action": {str(b.action)},
         "webhook": {str(b.webhook)},
+        "pool": {str(b.pool)},
     }
     theirs = {
         "city": {str(a.lyon), str(a.grenoble), str(a.joiner), str(a.queued), str(a.free)},
@@ -288,6 +356,7 @@ async def test_autocomplete_in_server_b_lists_only_server_b(world) -> None:
         "ask": {str(a.ask), str(a.fresh_ask)},
         "action": {str(a.action)},
         "webhook": {str(a.webhook)},
+        "pool": {str(a.pool)},
     }
     targets = autocomplete_targets(world.bot)
     assert {o for _, o in targets} == set(ENTITY_OPTIONS)
@@ -322,6 +391,7 @@ async def test_server_b_works_with_its_own_entities(world, who: str) -> None:
     guild_b = world.other_guild
     reads = [
         ("city show", {"city": str(b.lyon)}, "Lyon 2 (France)"),
+        ("city partners", {"city": str(b.lyon)}, "Partners for Lyon 2"),
         ("coalition show", {"coalition": str(b.coalition)}, "Member cities of Pact 2"),
         ("ask list", {"coalition": str(b.coalition)}, "Car-free centres 2"),
         ("ask show", {"ask": str(b.ask)}, "Signatories of Car-free centres 2"),
@@ -330,6 +400,7 @@ async def test_server_b_works_with_its_own_entities(world, who: str) -> None:
         ("action ics", {"action": str(b.action)}, "Add it to your calendar"),
         ("statement show", {"ask": str(b.ask), "city": str(b.lyon)}, "Lyon stands behind this"),
         ("letter export", {"ask": str(b.ask)}, "as it stands now: 1 signatory"),
+        ("pool show", {"pool": str(b.pool)}, "Lyon 2: 5 vehicles"),
     ]
     if who == "bea":  # B's admin manages B's coalition
         writes = [
@@ -384,3 +455,25 @@ async def test_one_servers_setup_choices_do_not_apply_in_another(world) -> None:
     assert "only server admins can create coalitions" in in_a.text
     own = await world.slash("setup", user=world.ada)
     assert "Server admins only (pick a role to add its members)" in own.text
+
+
+async def test_one_servers_time_zone_does_not_apply_in_another(world) -> None:
+    """Bea gives server B a time zone with /setup: a time typed in server A without a zone is
+    still asked about, and server A's own zone is untouched."""
+    a, _ = await seed_both(world)
+    panel = await world.slash(
+        "setup", user=world.bea, guild=world.other_guild, timezone="America/New_York"
+    )
+    assert "now read in **America/New_York**" in panel.text
+    in_a = await world.slash(
+        "action schedule",
+        user=world.ada,  # who never typed a zone, so none is remembered for her
+        coalition=str(a.coalition),
+        title="No zone",
+        when="2031-07-01 10:00",
+        kind="meeting",
+    )
+    assert "Which time zone is that in?" in in_a.text
+    async with world.uow() as uow:
+        assert await timezones.server_timezone(uow, world.guild.id) is None
+        assert await timezones.server_timezone(uow, world.other_guild.id) == "America/New_York"

@@ -124,18 +124,63 @@ async def test_letter_settings_modal_is_prefilled_with_current_values(world) -> 
     seed = await seed_e2e(world)
     form = await world.slash("letter settings", user=world.cora, ask=str(seed.ask))
     values = modal_values(form)
-    assert "Alpine Climate Pact" in values["opening"] and values["closing"] and values["sender"]
-    done = await world.emu.submit_modal(
-        form, {"opening": "Dear Minister,", "sender": "The Alpine Climate Pact secretariat"}
-    )
-    assert "Saved the opening, closing and sender line" in one_private_message(done).text
+    assert set(values) == {"subject", "place", "salutation", "opening", "closing"}
+    assert "Alpine Climate Pact" in values["opening"] and values["closing"]
+    assert values["salutation"] == "Dear Sir or Madam," and values["place"] == ""
+    done = await world.emu.submit_modal(form, {"opening": "Dear Minister,", "place": "Lyon"})
+    assert "Saved the opening" in one_private_message(done).text
     again = await world.slash("letter settings", user=world.ada, ask=str(seed.ask))
     assert modal_values(again)["opening"] == "Dear Minister,"
+
+    signature = await world.slash(
+        "letter settings", user=world.cora, ask=str(seed.ask), form="signature"
+    )
+    values = modal_values(signature)
+    assert set(values) == {"sender", "organisation", "contact"}
+    assert values["sender"] == "The member cities of the Alpine Climate Pact"
+    done = await world.emu.submit_modal(
+        signature,
+        {
+            "sender": "The Alpine Climate Pact secretariat",
+            "contact": "pact@example.org\n+41 00 000 00 00",
+        },
+    )
+    saved = one_private_message(done).text
+    assert "Saved the signature block" in saved and "Language: English" in saved
+
     refused = await world.slash("letter settings", user=world.lena, ask=str(seed.ask))
     assert refused.modal is None
     assert "Only coordinators of Alpine Climate Pact" in one_private_message(refused).text
     letter = (await service_export(world, seed.ask)).text
-    assert "Dear Minister," in letter and letter.endswith("Pact secretariat\n")
+    assert "Dear Minister," in letter and "Lyon, " in letter
+    signature = letter[letter.rindex("The Alpine Climate Pact secretariat") :]
+    assert "pact@example.org" in signature and signature.endswith("41 00 000 00 00\n")
+
+
+async def test_language_paper_and_order_are_options_saved_with_the_form(world) -> None:
+    seed = await seed_e2e(world)
+    form = await world.slash(
+        "letter settings",
+        user=world.cora,
+        ask=str(seed.ask),
+        language="fr",
+        paper="Letter",
+        order="population",
+    )
+    # Nothing is saved until the form is submitted.
+    assert "Language: English" not in (form.text or "")
+    done = await world.emu.submit_modal(form, {})
+    text = one_private_message(done).text
+    assert "Language: French · paper: Letter · city order: population." in text
+    form = await world.slash("letter settings", user=world.cora, ask=str(seed.ask))
+    # The defaults are now the French ones.
+    assert modal_values(form)["salutation"] == "Madame, Monsieur,"
+    await sign(world, world.lena, seed.ask)
+    reply = await world.slash("letter export", user=world.lena, ask=str(seed.ask))
+    message = one_private_message(reply)
+    assert "population order (Markdown, French)" in message.text
+    [(_, content)] = message.files
+    assert b"Signataires" in content
 
 
 # --- /letter preview, export ---
@@ -288,3 +333,103 @@ async def test_the_shell_command_writes_the_same_bytes_as_the_slash_command(
     day = world.clock.now().astimezone(UTC).date().isoformat()
     code, out, err = await _cli(database_url, "--ask", str(seed.ask), "--date", day)
     assert (code, out) == (0, live), err
+
+
+# --- issue 15: formats, frozen bytes a day apart, what is missing ---
+
+
+async def test_export_format_pdf_attaches_a_pdf_and_docx_a_word_file(world) -> None:
+    seed = await seed_e2e(world)
+    await sign(world, world.lena, seed.ask)
+    day = world.clock.now().astimezone(UTC).date().isoformat()
+    for fmt, magic, kind in (("pdf", b"%PDF-", "PDF"), ("docx", b"PK", "Word (DOCX)")):
+        reply = await world.slash("letter export", user=world.lena, ask=str(seed.ask), format=fmt)
+        message = one_private_message(reply)
+        [(name, content)] = message.files
+        assert name == f"car-free-centres-by-2030-{day}.{fmt}"
+        assert content.startswith(magic)
+        assert content == (await service_export(world, seed.ask, fmt=fmt)).content
+        assert f"({kind}, English)" in message.text
+
+
+async def test_a_pdf_over_the_upload_limit_names_the_shell_command(world) -> None:
+    seed = await seed_e2e(world)
+    await sign(world, world.lena, seed.ask)
+    world.bot.get_cog("LettersCog").max_upload_bytes = 5_000
+    small = await world.slash("letter export", user=world.cora, ask=str(seed.ask))
+    assert one_private_message(small).files  # the Markdown fits
+    reply = await world.slash("letter export", user=world.cora, ask=str(seed.ask), format="pdf")
+    message = one_private_message(reply)
+    assert not message.files
+    assert f"`python -m bot letter export --ask {seed.ask} --format pdf -o letter.pdf`" in (
+        message.text
+    )
+    assert "more than the 5,000 bytes Discord accepts" in message.text
+
+
+@both_backends
+async def test_a_finalised_version_is_byte_identical_a_day_later_in_every_format(
+    world, database_url
+) -> None:
+    seed = await seed_e2e(world)
+    await sign(world, world.lena, seed.ask)
+    await sign(world, world.gus, seed.ask)
+    done = await world.slash("letter finalise", user=world.cora, ask=str(seed.ask))
+    assert "Finalised version 1" in one_private_message(done).text
+
+    async def export_all() -> dict[str, tuple[str, bytes]]:
+        files = {}
+        for fmt in ("markdown", "pdf", "docx"):
+            reply = await world.slash(
+                "letter export", user=world.gus, ask=str(seed.ask), version=1, format=fmt
+            )
+            [(name, content)] = one_private_message(reply).files
+            files[fmt] = (name, content)
+        return files
+
+    first = await export_all()
+    world.clock.advance(timedelta(days=1, hours=2))
+    async with world.uow() as uow:
+        await letters.save_settings(
+            uow, world.actor(world.cora), ask_id=seed.ask, place="Genève", language="de"
+        )
+    second = await export_all()
+    assert second == first
+    assert all("-v1-" in name for name, _ in first.values())
+
+
+async def test_preview_lists_what_is_missing_before_the_letter(world) -> None:
+    seed = await seed_e2e(world)
+    await sign(world, world.lena, seed.ask)
+    await sign(world, world.gus, seed.ask)
+    async with world.uow() as uow:
+        await statements.submit(
+            uow,
+            world.actor(world.lena),
+            ask_id=seed.ask,
+            city_id=None,
+            body="Lyon is in.",
+            signatory_name="Léa Martin",
+            signatory_title="Deputy Mayor for Climate",
+        )
+    reply = await world.slash("letter preview", user=world.cora, ask=str(seed.ask))
+    message = one_private_message(reply)
+    missing = message.content
+    assert missing.startswith("**Missing from the letter** (1 signing city)")
+    assert "**Grenoble**: no statement, no signatory name (listed by title and city)." in missing
+    assert f"<@{world.gus.id}> can add it with /statement submit" in missing
+    assert "Lyon" not in missing
+    [(_, content)] = message.files
+    assert b"Climate Officer, Grenoble" in content or b"| Climate Officer |" in content
+    assert b"Representative of" not in content
+
+
+async def test_the_statement_form_says_name_and_title_are_printed(world) -> None:
+    seed = await seed_e2e(world)
+    form = await world.slash("statement submit", user=world.lena, ask=str(seed.ask))
+    inputs = {
+        c["custom_id"]: c for c in walk_components(form.modal["components"]) if c.get("type") == 4
+    }
+    for key in ("name", "title"):
+        shown = f"{inputs[key].get('label', '')} {inputs[key].get('placeholder', '')}"
+        assert "printed in the letter" in shown.lower()

@@ -24,6 +24,7 @@ server", so nothing of the other server is revealed, and nothing changed.
 from __future__ import annotations
 
 import ast
+import copy
 import importlib
 import inspect
 import pkgutil
@@ -39,6 +40,7 @@ import pytest
 import bot.cogs
 from bot.db.models import GuildSettings
 from bot.services import actions, cities, coalitions, onboarding
+from bot.services.coalitions import settings as coalition_settings
 from bot.services.common import Actor
 from tests.e2e import callers
 from tests.e2e.callers import Subject, changes, seed_subject, snapshot, when_in_2031
@@ -77,20 +79,30 @@ HEADER = {
 }
 MATRIX = """
 component                     admin verif coord ex_co o_coord rep revkd o_rep pend strgr out
+ask:sign                      no    no    no    no    no      ok  no    ok    no   no    gone
+ask:signas                    no    no    no    no    no      ok  no    no    no   no    gone
+ask:read                      ok    ok    ok    ok    ok      ok  ok    ok    ok   ok    gone
+statement:add                 no    no    no    no    no      ok  no    no    no   no    gone
 sign:confirm                  no    no    no    no    no      ok  no    no    no   no    gone
+sign:basis                    no    no    no    no    no      ok  no    no    no   no    gone
+BasisForm                     no    no    no    no    no      ok  no    no    no   no    gone
 sign:cancel                   ok    ok    ok    ok    ok      ok  ok    ok    ok   ok    ok
 reconfirm                     no    no    no    no    no      ok  no    no    no   no    gone
 action:rsvp:going             no    no    no    no    no      ok  no    ok    no   no    gone
 action:rsvp:maybe             no    no    no    no    no      ok  no    ok    no   no    gone
 action:rsvp:not_going         no    no    no    no    no      ok  no    ok    no   no    gone
+ScopeView.this                ok    no    ok    no    no      no  no    no    no   no    gone
+ScopeView.following           ok    no    ok    no    no      no  no    no    no   no    gone
 archive:confirm               ok    no    ok    no    no      no  no    no    no   no    gone
 archive:cancel                ok    ok    ok    ok    ok      ok  ok    ok    ok   ok    ok
 askedit:reopen                ok    no    ok    no    no      no  no    no    no   no    gone
+invite                        ok    no    ok    no    no      no  no    no    no   no    gone
 RetryView.retry               ok    no    ok    no    no      no  no    no    no   no    gone
 CreateAskForm                 ok    no    ok    no    no      no  no    no    no   no    gone
 EditAskForm                   ok    no    ok    no    no      no  no    no    no   no    gone
 StatementModal                no    no    no    no    no      ok  no    no    no   no    gone
 LetterSettingsModal           ok    no    ok    no    no      no  no    no    no   no    gone
+LetterSignatureModal          ok    no    ok    no    no      no  no    no    no   no    gone
 SetupView.pick_channel        ok    no    no    no    no      no  no    no    no   no    no
 SetupView.pick_role           ok    no    no    no    no      no  no    no    no   no    no
 SetupView.pick_verifier_role  ok    no    no    no    no      no  no    no    no   no    no
@@ -98,6 +110,14 @@ SetupView.everyone            ok    no    no    no    no      no  no    no    no
 SetupView.admins_create       ok    no    no    no    no      no  no    no    no   no    no
 SetupView.admins_verify       ok    no    no    no    no      no  no    no    no   no    no
 SetupView.done                ok    no    no    no    no      no  no    no    no   no    no
+SetupView.pick_requests       ok    no    no    no    no      no  no    no    no   no    no
+pool:pledge                   no    no    no    no    no      ok  no    ok    no   no    gone
+PledgeForm                    no    no    no    no    no      ok  no    no    no   no    gone
+request:verify                ok    no    ok    no    no      no  no    no    no   no    gone
+request:turndown              ok    no    ok    no    no      no  no    no    no   no    gone
+TurnDownForm                  ok    no    ok    no    no      no  no    no    no   no    gone
+join:approve                  ok    no    ok    no    no      no  no    no    no   no    gone
+join:reject                   ok    no    ok    no    no      no  no    no    no   no    gone
 """
 
 
@@ -120,6 +140,8 @@ NOT_HERE = re.compile(r"I can't find that \w+ in this server")
 
 # The city a representative's RSVP button answers for (the button carries no city).
 OWN_CITY = {"rep": "Lyon", "other_rep": "Grenoble"}
+BASIS_LABEL = "Give the basis and sign"
+BASIS = {"kind": "council resolution", "reference": "2026-117", "date": "2026-11-20"}
 NEW_ASK = {"title": "Tree planting", "target": "Regional council", "text": "Plant trees."}
 
 Prompt = Message | Interaction  # a message with components, or an interaction showing a form
@@ -152,6 +174,63 @@ async def sign_prompt(w: Any, s: Subject, owner: Any) -> Prompt:
     return reply.message
 
 
+async def basis_prompt(w: Any, s: Subject, owner: Any) -> Prompt:
+    """/ask sign where the coalition requires the basis: Confirm is "Give the basis and sign"."""
+    async with w.uow() as uow:
+        await coalition_settings.set_authority(
+            uow, Actor(w.guild.id, w.cora.id), coalition_id=s.coalition, required=True
+        )
+    return await sign_prompt(w, s, owner)
+
+
+async def basis_form(w: Any, s: Subject, owner: Any) -> Prompt:
+    """The basis form, opened by the representative for their city (Lyon n)."""
+    prompt = await basis_prompt(w, s, owner)
+    opened = await w.emu.click(prompt, label=BASIS_LABEL, user=owner)  # type: ignore[arg-type]
+    assert opened.modal is not None, opened.text
+    return opened
+
+
+async def ask_show(w: Any, s: Subject, owner: Any) -> Prompt:
+    """/ask show of the ask nobody signed: Sign for my city and Read the full text."""
+    await w.bot.workers.outbox.drain()  # the subject's announcements, sent before the press
+    reply = await w.slash("ask show", user=owner, ask=str(s.fresh_ask))
+    assert reply.message is not None and reply.message.buttons(), reply.text
+    return reply.message
+
+
+async def city_chooser(w: Any, s: Subject, owner: Any) -> Prompt:
+    """Sign for my city, pressed by a representative of two member cities (Lyon n, and
+    Zermatt n made here): the chooser. Its first button, Lyon n, is labelled "Lyon" in this
+    copy (the bot only ever receives the custom_id)."""
+    admin = Actor(w.guild.id, w.ada.id, is_admin=True)
+    async with w.uow() as uow:
+        city = await cities.add_city(uow, admin, name=f"Zermatt {s.n}", country="Switzerland")
+        await cities.verify_representative(uow, admin, city_id=city.id, user_id=owner.id)
+        await coalitions.join_coalition(
+            uow, Actor(w.guild.id, owner.id), coalition_id=s.coalition, city_id=city.id
+        )
+        await coalitions.approve_membership(
+            uow, Actor(w.guild.id, w.cora.id), coalition_id=s.coalition, city_id=city.id
+        )
+    shown = await ask_show(w, s, owner)
+    opened = await w.emu.click(shown, label="Sign for my city", user=owner)
+    chooser = opened.message
+    assert chooser is not None and len(chooser.buttons()) == 2, opened.text
+    rows = copy.deepcopy(chooser.components)
+    rows[0]["components"][0]["label"] = "Lyon"
+    return replace(chooser, components=rows)
+
+
+async def signed_confirmation(w: Any, s: Subject, owner: Any) -> Prompt:
+    """The short confirmation after signing the fresh ask, with Add our statement."""
+    prompt = await sign_prompt(w, s, owner)
+    await w.emu.click(prompt, label="Confirm", user=owner)
+    assert [b["label"] for b in prompt.buttons()] == ["Add our statement"], prompt.text
+    await w.bot.workers.outbox.drain()  # its progress line, sent before the press
+    return prompt
+
+
 async def reconfirm_dm(w: Any, s: Subject, owner: Any) -> Prompt:
     form = await w.slash("ask edit", user=w.cora, ask=str(s.ask))
     await w.emu.submit_modal(form, {"text": "We ask the Ministry for car-free centres by 2030."})
@@ -164,7 +243,7 @@ async def reconfirm_dm(w: Any, s: Subject, owner: Any) -> Prompt:
 
 
 async def rsvp_post(w: Any, s: Subject, owner: Any) -> Prompt:
-    channel = w.channels["coalition"]
+    channel, label = w.channels["coalition"], actions.RESPONSES["going"]
     earlier = {m.id for m in w.emu.channel_messages(channel)}
     await w.slash(
         "action schedule",
@@ -177,14 +256,120 @@ async def rsvp_post(w: Any, s: Subject, owner: Any) -> Prompt:
     )
 
     def posted() -> list[Message]:
-        return [m for m in w.emu.channel_messages(channel) if m.id not in earlier and m.buttons()]
+        # By its buttons: the subject's ask announcements may arrive meanwhile.
+        return [
+            m
+            for m in w.emu.channel_messages(channel)
+            if m.id not in earlier and any(b.get("label") == label for b in m.buttons())
+        ]
 
     await w.emu.wait_for(lambda: bool(posted()))
     return posted()[0]
 
 
+async def scope_prompt(w: Any, s: Subject, owner: Any) -> Prompt:
+    """/action cancel on the first occurrence of a weekly call (three occurrences): which
+    occurrences, with This occurrence / This and following."""
+    async with w.uow() as uow:
+        weekly = await actions.schedule_action(
+            uow,
+            Actor(w.guild.id, w.cora.id),
+            coalition_id=s.coalition,
+            title=f"Weekly call {s.n}",
+            when=when_in_2031(s.n + 1),
+            timezone="Europe/Paris",
+            kind="meeting",
+            repeat="weekly",
+            count=3,
+        )
+    reply = await w.slash(
+        "action cancel", user=owner, action=str(weekly.action.id), reason="Room unavailable"
+    )
+    assert reply.message is not None and len(reply.message.buttons()) == 2, reply.text
+    return reply.message
+
+
+async def pool_post(w: Any, s: Subject, owner: Any) -> Prompt:
+    """A new pool's public announcement, with its Pledge button."""
+    channel, label = w.channels["coalition"], "Pledge"
+    earlier = {m.id for m in w.emu.channel_messages(channel)}
+    await w.slash(
+        "pool create", user=w.cora, coalition=str(s.coalition), item="Buses", unit="vehicles"
+    )
+
+    def posted() -> list[Message]:
+        # By its buttons: the subject's ask announcements may arrive meanwhile.
+        return [
+            m
+            for m in w.emu.channel_messages(channel)
+            if m.id not in earlier
+            and any(b.get("label") == label for b in m.buttons())
+            # the subject's seeded pool may be announced meanwhile: this pool's own post
+            and any(str(e.get("title", "")).startswith("Pool: Buses") for e in m.embeds)
+        ]
+
+    await w.emu.wait_for(lambda: bool(posted()))
+    return posted()[0]
+
+
+async def pledge_form(w: Any, s: Subject, owner: Any) -> Prompt:
+    """The Pledge form, opened by the representative for their city (Lyon n)."""
+    opened = await w.emu.click(await pool_post(w, s, owner), label="Pledge", user=owner)
+    assert opened.modal is not None, opened.text
+    return opened
+
+
+async def notice_with(w: Any, channel: Any, label: str, about: str) -> Prompt:
+    """The newest notice in ``channel`` about ``about`` with the button ``label``."""
+
+    def found() -> list[Message]:
+        return [
+            m
+            for m in w.emu.channel_messages(channel)
+            if about in m.text and any(b.get("label") == label for b in m.buttons())
+        ]
+
+    await w.emu.wait_for(lambda: bool(found()))
+    return found()[-1]
+
+
+async def represent_notice(w: Any, s: Subject, owner: Any) -> Prompt:
+    """pat's request to represent Lyon n, asked again with /city represent: its public notice
+    in the system channel (no requests channel is chosen), with Verify and Turn down."""
+    admin = Actor(w.guild.id, w.ada.id, is_admin=True)
+    async with w.uow() as uow:
+        await cities.revoke_representative(uow, admin, city_id=s.lyon, user_id=w.pat.id)
+    await w.slash("city represent", user=w.pat, city=str(s.lyon))
+    return await notice_with(w, w.channels["general"], "Verify", f"**Lyon {s.n}** (France)")
+
+
+async def turn_down_form(w: Any, s: Subject, owner: Any) -> Prompt:
+    """The Turn down form, opened from the notice by the owner (who may decide)."""
+    opened = await w.emu.click(await represent_notice(w, s, owner), label="Turn down", user=owner)
+    assert opened.modal is not None, opened.text
+    return opened
+
+
+async def join_notice(w: Any, s: Subject, owner: Any) -> Prompt:
+    """Quimper n's request to join Pact n (seeded): its public notice in the coalition's
+    channel, with Approve and Reject."""
+    return await notice_with(w, w.channels["coalition"], "Approve", f"**Quimper {s.n}** (France)")
+
+
 async def archive_prompt(w: Any, s: Subject, owner: Any) -> Prompt:
     reply = await w.slash("coalition archive", user=owner, coalition=str(s.coalition))
+    assert reply.message is not None and reply.message.buttons(), reply.text
+    return reply.message
+
+
+async def suggest_prompt(w: Any, s: Subject, owner: Any) -> Prompt:
+    """/coalition suggest with one invitable city: Newcomer, of a country new to Pact n, which
+    lena represents."""
+    admin = Actor(w.guild.id, w.ada.id, is_admin=True)
+    async with w.uow() as uow:
+        city = await cities.add_city(uow, admin, name="Newcomer", country=f"Country {s.n}")
+        await cities.verify_representative(uow, admin, city_id=city.id, user_id=w.lena.id)
+    reply = await w.slash("coalition suggest", user=owner, coalition=str(s.coalition))
     assert reply.message is not None and reply.message.buttons(), reply.text
     return reply.message
 
@@ -286,8 +471,34 @@ def rsvp_row(response: str) -> Row:
 
 
 ROWS: dict[str, Row] = {
+    "ask:sign": Row("rep", ask_show, label="Sign for my city", ok=r"Confirm to sign it for {city}"),
+    "ask:signas": Row("rep", city_chooser, label="Lyon", ok=r"Confirm to sign it for Lyon \d+"),
+    "ask:read": Row("rep", ask_show, label="Read the full text", ok=r"Safe school streets \d+"),
+    "statement:add": Row(
+        "rep",
+        signed_confirmation,
+        label="Add our statement",
+        form={"statement": "Lyon backs safe school streets."},
+        ok=r"Saved Lyon \d+'s statement",
+        changes=True,
+    ),
     "sign:confirm": Row(
         "rep", sign_prompt, label="Confirm", ok=r'Done: Lyon \d+ signed "Safe school', changes=True
+    ),
+    "sign:basis": Row(
+        "rep",
+        basis_prompt,
+        label=BASIS_LABEL,
+        form=BASIS,
+        ok=r'Done: Lyon \d+ signed "Safe school[\s\S]*Basis: council resolution 2026-117',
+        changes=True,
+    ),
+    "BasisForm": Row(
+        "rep",
+        basis_form,
+        form=BASIS,
+        ok=r'Done: Lyon \d+ signed "Safe school[\s\S]*Basis: council resolution 2026-117',
+        changes=True,
     ),
     "sign:cancel": Row(
         "rep", sign_prompt, label="Cancel", ok=r"Not signed\. Nothing was recorded", elsewhere="ok"
@@ -300,6 +511,20 @@ ROWS: dict[str, Row] = {
         changes=True,
     ),
     **{f"action:rsvp:{r}": rsvp_row(r) for r in actions.RESPONSES},
+    "ScopeView.this": Row(
+        "coord",
+        scope_prompt,
+        label="This occurrence",
+        ok=r"Cancelled \*\*Weekly call \d+\*\*[\s\S]*The other occurrences keep their time",
+        changes=True,
+    ),
+    "ScopeView.following": Row(
+        "coord",
+        scope_prompt,
+        label="This and following",
+        ok=r"Cancelled \*\*Weekly call \d+\*\*[\s\S]*The 2 following occurrences are cancelled",
+        changes=True,
+    ),
     "archive:confirm": Row(
         "coord", archive_prompt, label="Confirm", ok=r"is archived and read-only", changes=True
     ),
@@ -309,6 +534,13 @@ ROWS: dict[str, Row] = {
         label="Cancel",
         ok=r"Not archived\. Nothing changed",
         elsewhere="ok",
+    ),
+    "invite": Row(
+        "coord",
+        suggest_prompt,
+        label="Invite Newcomer",
+        ok=r"Invited Newcomer to Pact \d+: I'm sending <@\d+> a DM",
+        changes=True,
     ),
     "askedit:reopen": Row(
         "coord",
@@ -352,6 +584,13 @@ ROWS: dict[str, Row] = {
         form_of("letter settings", ask=lambda s: s.ask),
         form={"opening": "Dear Minister,"},
         ok=r"Saved the opening",
+        changes=True,
+    ),
+    "LetterSignatureModal": Row(
+        "coord",
+        form_of("letter settings", ask=lambda s: s.ask, form=lambda s: "signature"),
+        form={"sender": "The Pact secretariat"},
+        ok=r"Saved the signature block",
         changes=True,
     ),
     "SetupView.pick_channel": Row(
@@ -410,6 +649,67 @@ ROWS: dict[str, Row] = {
     ),
     "SetupView.done": Row(
         "admin", setup_panel(), label="Done", ok=r"Setup saved\.", elsewhere=None
+    ),
+    "pool:pledge": Row(
+        "everyone",
+        pool_post,
+        label="Pledge",
+        form={"quantity": "7"},
+        ok=r"Pledged 7 vehicles to Buses for {city} \d+",
+        changes=True,
+    ),
+    "PledgeForm": Row(
+        "rep",
+        pledge_form,
+        form={"quantity": "7"},
+        ok=r"Pledged 7 vehicles to Buses for Lyon \d+",
+        changes=True,
+    ),
+    "SetupView.pick_requests": Row(
+        "admin",
+        setup_panel(),
+        pick=room,
+        select_type=8,
+        nth=1,
+        ok=r"Requests channel\n<#\d+>",
+        changes=True,
+        elsewhere=None,
+    ),
+    "request:verify": Row(
+        "everyone",
+        represent_notice,
+        label="Verify",
+        ok=r"<@\d+> is now a verified representative of Lyon \d+",
+        changes=True,
+    ),
+    "request:turndown": Row(
+        "everyone",
+        represent_notice,
+        label="Turn down",
+        form={"reason": "We could not confirm it."},
+        ok=r"You turned down <@\d+>'s request to represent Lyon \d+",
+        changes=True,
+    ),
+    "TurnDownForm": Row(
+        "coord",
+        turn_down_form,
+        form={"reason": "We could not confirm it."},
+        ok=r"You turned down <@\d+>'s request to represent Lyon \d+",
+        changes=True,
+    ),
+    "join:approve": Row(
+        "everyone",
+        join_notice,
+        label="Approve",
+        ok=r"Quimper \d+ is now a member of Pact \d+",
+        changes=True,
+    ),
+    "join:reject": Row(
+        "everyone",
+        join_notice,
+        label="Reject",
+        ok=r"Quimper \d+'s request to join Pact \d+ was turned down",
+        changes=True,
     ),
 }
 

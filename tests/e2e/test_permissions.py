@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from bot.services import asks, letters
+from bot.services import asks, cities, letters
 from bot.services.common import Actor
 from tests.commands import registered_commands
 from tests.e2e.callers import (
@@ -58,6 +58,7 @@ command                             admin verifier coord other_coord rep other_r
 about                               ok    ok       ok    ok          ok  ok        ok      ok       ok
 help                                ok    ok       ok    ok          ok  ok        ok      ok       ok
 setup                               ok    no       no    no          no  no        no      no       no
+setup (timezone)                    ok    no       no    no          no  no        no      no       no
 city add                            ok    no       ok    ok          no  no        no      no       ok
 city list                           ok    ok       ok    ok          ok  ok        ok      ok       ok
 city show                           ok    ok       ok    ok          ok  ok        ok      ok       no
@@ -69,6 +70,8 @@ city verify (themselves)            ok    no       no    no          no  no     
 city revoke                         ok    no       ok    no          no  no        no      no       no
 city revoke (city asking to join)   ok    no       ok    no          no  no        no      no       no
 city revoke (city in no coalition)  ok    ok       no    no          no  no        no      no       no
+city edit                           ok    ok       no    no          no  no        no      no       no
+city partners                       ok    ok       ok    ok          ok  ok        ok      ok       no
 coalition create                    ok    no       no    no          no  no        no      no       no
 coalition list                      ok    ok       ok    ok          ok  ok        ok      ok       ok
 coalition show                      ok    ok       ok    ok          ok  ok        ok      ok       no
@@ -79,10 +82,14 @@ coalition leave                     ok    no       ok    no          ok  no     
 coalition coordinators add          ok    no       ok    no          no  no        no      no       no
 coalition coordinators remove       ok    no       ok    no          no  no        no      no       no
 coalition archive                   ok    no       ok    no          no  no        no      no       no
+coalition suggest                   ok    ok       ok    ok          ok  ok        ok      ok       no
 coalition settings channel          ok    no       ok    no          no  no        no      no       no
 coalition settings approval         ok    no       ok    no          no  no        no      no       no
+coalition settings authority        ok    no       ok    no          no  no        no      no       no
 coalition settings reminders        ok    no       ok    no          no  no        no      no       no
 coalition settings digest           ok    no       ok    no          no  no        no      no       no
+coalition settings timezone         ok    no       ok    no          no  no        no      no       no
+coalition settings nudges           ok    no       ok    no          no  no        no      no       no
 ask create                          ok    no       ok    no          no  no        no      no       no
 ask list                            ok    ok       ok    ok          ok  ok        ok      ok       no
 ask show                            ok    ok       ok    ok          ok  ok        ok      ok       no
@@ -93,18 +100,26 @@ ask edit                            ok    no       ok    no          no  no     
 ask close                           ok    no       ok    no          no  no        no      no       no
 ask reopen                          ok    no       ok    no          no  no        no      no       no
 ask history                         ok    ok       ok    ok          ok  ok        ok      ok       no
+ask goal                            ok    no       ok    no          no  no        no      no       no
+ask nudge                           ok    no       ok    no          no  no        no      no       no
+me show                             ok    ok       ok    ok          ok  ok        ok      ok       ok
+me notifications                    ok    ok       ok    ok          ok  ok        ok      ok       ok
+me timezone                         ok    ok       ok    ok          ok  ok        ok      ok       ok
 action schedule                     ok    no       ok    no          no  no        no      no       no
+action schedule (repeating)         ok    no       ok    no          no  no        no      no       no
 action list                         ok    ok       ok    ok          ok  ok        ok      ok       no
 action show                         ok    ok       ok    ok          ok  ok        ok      ok       no
 action rsvp                         no    no       no    no          ok  no        no      no       no
 action reschedule                   ok    no       ok    no          no  no        no      no       no
 action cancel                       ok    no       ok    no          no  no        no      no       no
 action ics                          ok    ok       ok    ok          ok  ok        ok      ok       no
+action ics (coalition)              ok    ok       ok    ok          ok  ok        ok      ok       no
 statement submit                    no    no       no    no          ok  no        no      no       no
 statement show                      ok    ok       ok    ok          ok  ok        ok      ok       no
 statement withdraw                  no    no       no    no          ok  no        no      no       no
 letter settings                     ok    no       ok    no          no  no        no      no       no
 letter preview                      ok    no       ok    no          no  no        no      no       no
+letter authority                    ok    no       ok    no          no  no        no      no       no
 letter export                       ok    no       ok    no          ok  ok        no      no       no
 letter finalise                     ok    no       ok    no          no  no        no      no       no
 letter versions                     ok    no       ok    no          ok  ok        no      no       no
@@ -113,6 +128,12 @@ webhook list                        ok    no       ok    no          no  no     
 webhook remove                      ok    no       ok    no          no  no        no      no       no
 webhook test                        ok    no       ok    no          no  no        no      no       no
 webhook resume                      ok    no       ok    no          no  no        no      no       no
+pool create                         ok    no       ok    no          no  no        no      no       no
+pool pledge                         no    no       no    no          ok  no        no      no       no
+pool withdraw                       no    no       no    no          ok  no        no      no       no
+pool show                           ok    ok       ok    ok          ok  ok        ok      ok       no
+pool close                          ok    no       ok    no          no  no        no      no       no
+pool export                         ok    no       ok    no          no  no        no      no       no
 """
 
 
@@ -195,6 +216,13 @@ async def finalise_letter(w: Any, s: Subject) -> None:
         await letters.finalise(uow, Actor(w.guild.id, w.cora.id), ask_id=s.ask, now=w.clock.now())
 
 
+async def give_joiner_a_region(w: Any, s: Subject) -> None:
+    """Joinville n (not a member) becomes the first city of a region: a suggestion."""
+    async with w.uow() as uow:
+        admin = Actor(w.guild.id, w.ada.id, is_admin=True)
+        await cities.edit_city(uow, admin, s.joiner, region=f"Region {s.n}")
+
+
 async def pause_webhook(w: Any, s: Subject) -> None:
     from bot.db.models import Webhook
 
@@ -215,6 +243,12 @@ ROWS: dict[str, Row] = {
         changes=True,
         spoils=False,
     ),
+    "setup (timezone)": Row(
+        lambda w, s, who: {"timezone": "Europe/Paris"},
+        ok=r"Times typed in this server without a zone are now read in \*\*Europe/Paris\*\*",
+        changes=True,
+        spoils=False,
+    ),
     "city add": Row(
         lambda w, s, who: {"name": f"Newtown {s.n} {who}", "country": "France"},
         ok=r"Added \*\*Newtown",
@@ -228,6 +262,16 @@ ROWS: dict[str, Row] = {
         ok=r"Your request to represent Nowhere \d+ is pending",
         changes=True,
         spoils=False,
+    ),
+    "city edit": Row(
+        lambda w, s, who: {"city": str(s.lyon), "population": 500_000 + s.n},
+        ok=r"Corrected Lyon \d+'s profile: population \(empty\) → 500,\d{3}",
+        changes=True,
+        spoils=False,
+    ),
+    "city partners": Row(
+        lambda w, s, who: {"city": str(s.lyon)},
+        ok=r"Partners for Lyon \d+ \(best first, of \d+ cities\)",
     ),
     "city verify": Row(
         lambda w, s, who: {"city": str(s.lyon), "options": {"user": w.pat}, "title": "Mayor"},
@@ -310,6 +354,11 @@ ROWS: dict[str, Row] = {
     "coalition archive": Row(
         coalition, follow=press_confirm, ok=r"is archived and read-only", changes=True
     ),
+    "coalition suggest": Row(
+        coalition,
+        prepare=give_joiner_a_region,
+        ok=r"Cities that would strengthen Pact \d+ \(3 members\)[\s\S]*\*\*Joinville \d+\*\*",
+    ),
     "coalition settings channel": Row(
         lambda w, s, who: {
             "coalition": str(s.coalition),
@@ -322,6 +371,11 @@ ROWS: dict[str, Row] = {
     "coalition settings approval": Row(
         lambda w, s, who: {"coalition": str(s.coalition), "required": False},
         ok=r"can now join Pact \d+ without approval",
+        changes=True,
+    ),
+    "coalition settings authority": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "required": "yes"},
+        ok=r"Sign-ons for Pact \d+ must now give their basis",
         changes=True,
     ),
     "coalition settings reminders": Row(
@@ -340,6 +394,17 @@ ROWS: dict[str, Row] = {
         ok=r"Every Monday at 09:00",
         changes=True,
         spoils=False,
+    ),
+    "coalition settings timezone": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "timezone": "Europe/Paris"},
+        ok=r"Times typed for Pact \d+ without a zone are now read in \*\*Europe/Paris\*\*",
+        changes=True,
+        spoils=False,
+    ),
+    "coalition settings nudges": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "days_before": 3},
+        ok=r"3 days before each ask's deadline, I will nudge the member cities of Pact \d+",
+        changes=True,
     ),
     "ask create": Row(
         coalition,
@@ -371,6 +436,31 @@ ROWS: dict[str, Row] = {
     "ask close": Row(ask, ok=r"is closed: no more sign-ons", changes=True),
     "ask reopen": Row(ask, prepare=close_ask, ok=r"is open again", changes=True),
     "ask history": Row(ask, ok=r"created the ask"),
+    "ask goal": Row(
+        lambda w, s, who: {"ask": str(s.ask), "cities": 5, "regions": 2},
+        ok=r'Goal set for "Car-free centres \d+" \(Pact \d+\):\n.* 1/5 cities',
+        changes=True,
+        spoils=False,
+    ),
+    "ask nudge": Row(
+        lambda w, s, who: {"ask": str(s.ask), "message": "The council votes on Monday."},
+        ok=r'Nudged 1 city about "Car-free centres \d+"',
+        changes=True,
+        spoils=False,
+    ),
+    "me show": Row(lambda w, s, who: {}, ok=r"Your settings in this server"),
+    "me notifications": Row(
+        lambda w, s, who: {"nudges": "off"},
+        ok=r"Saved\. Your settings in this server[\s\S]*Nudges by DM .*\*\*off\*\*",
+        changes=True,
+        spoils=False,
+    ),
+    "me timezone": Row(
+        lambda w, s, who: {"timezone": "Lisboa"},
+        ok=r"Saved\. Your settings in this server[\s\S]*Time zone: \*\*Europe/Lisbon\*\*",
+        changes=True,
+        spoils=False,
+    ),
     "action schedule": Row(
         lambda w, s, who: {
             "coalition": str(s.coalition),
@@ -380,6 +470,20 @@ ROWS: dict[str, Row] = {
             "kind": "hearing",
         },
         ok=r"Scheduled \*\*Hearing\*\* for Pact",
+        changes=True,
+        spoils=False,
+    ),
+    "action schedule (repeating)": Row(
+        lambda w, s, who: {
+            "coalition": str(s.coalition),
+            "title": "Weekly call",
+            "when": "2031-07-01 15:00",
+            "timezone": "Europe/Paris",
+            "kind": "meeting",
+            "repeat": "weekly",
+            "count": 3,
+        },
+        ok=r"Scheduled \*\*Weekly call\*\* for Pact[\s\S]*Repeats weekly on Tuesday",
         changes=True,
         spoils=False,
     ),
@@ -405,6 +509,10 @@ ROWS: dict[str, Row] = {
         changes=True,
     ),
     "action ics": Row(action, ok=r"Add it to your calendar"),
+    "action ics (coalition)": Row(
+        lambda w, s, who: {"action": str(s.action), "scope": "coalition"},
+        ok=r"Add it to your calendar",
+    ),
     "statement submit": Row(
         lambda w, s, who: {"ask": str(s.ask), "city": str(s.lyon)},
         form={"statement": "Lyon supports car-free centres, from 2027 on."},
@@ -428,6 +536,11 @@ ROWS: dict[str, Row] = {
         spoils=False,
     ),
     "letter preview": Row(ask, ok=r"Letter preview: Car-free centres"),
+    "letter authority": Row(
+        lambda w, s, who: {"ask": str(s.ask), "print": "yes"},
+        ok=r"now prints each city's basis",
+        changes=True,
+    ),
     "letter export": Row(ask, ok=r"as it stands now: 1 signatory"),
     "letter finalise": Row(ask, ok=r"Finalised version 1 of the letter", changes=True),
     "letter versions": Row(ask, prepare=finalise_letter, ok=r"\*\*v1\*\* · .* 1 signatory"),
@@ -445,6 +558,32 @@ ROWS: dict[str, Row] = {
     "webhook remove": Row(hook, ok=r"Removed webhook #\d+", changes=True),
     "webhook test": Row(hook, ok=r"Sent a `ping` to webhook #\d+"),
     "webhook resume": Row(hook, prepare=pause_webhook, ok=r"is active again", changes=True),
+    "pool create": Row(
+        lambda w, s, who: {"coalition": str(s.coalition), "item": "Bikes", "unit": "bikes"},
+        ok=r"Opened the pool \*\*Bikes\*\* \(bikes\) in Pact \d+",
+        changes=True,
+        spoils=False,
+    ),
+    "pool pledge": Row(
+        lambda w, s, who: {"pool": str(s.pool), "quantity": 7, "city": str(s.lyon)},
+        ok=r"Pledged 7 vehicles to Electric buses \d+ for Lyon \d+",
+        changes=True,
+    ),
+    "pool withdraw": Row(
+        lambda w, s, who: {"pool": str(s.pool), "reason": "Budget cut", "city": str(s.lyon)},
+        ok=r"Lyon \d+ withdrew its pledge of 5 vehicles",
+        changes=True,
+    ),
+    "pool show": Row(lambda w, s, who: {"pool": str(s.pool)}, ok=r"Lyon \d+: 5 vehicles"),
+    "pool close": Row(
+        lambda w, s, who: {"pool": str(s.pool)},
+        ok=r"Closed the pool \*\*Electric buses \d+\*\*: 5 vehicles from 1 city",
+        changes=True,
+    ),
+    "pool export": Row(
+        lambda w, s, who: {"pool": str(s.pool)},
+        ok=r"\*\*Electric buses \d+\*\* \(Pact \d+\): 1 city, 5 vehicles",
+    ),
 }
 
 

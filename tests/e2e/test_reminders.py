@@ -33,6 +33,7 @@ async def test_a_reminder_posts_in_the_channel_and_dms_coordinators(world: World
     await world.emu.click(announcement, label="Going", user=world.lena)
     world.clock.advance(timedelta(days=3, minutes=1))  # 7 days before
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     [post] = reminder_posts(world)
     assert "Meet the Minister" in post.content and "<t:" in post.content
     assert "Not answered: Grenoble, Marseille" in post.content
@@ -41,6 +42,7 @@ async def test_a_reminder_posts_in_the_channel_and_dms_coordinators(world: World
     assert "**Going (1):** Lyon" in dm.text
     assert "**No answer yet (2):** Grenoble, Marseille" in dm.text
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert len(reminder_posts(world)) == 1 and len(world.emu.dms(world.cora)) == 1
 
 
@@ -54,9 +56,11 @@ async def test_a_reminder_missed_while_down_is_sent_once_at_start_marked_late(
     world.clock.advance(timedelta(days=3, hours=6))  # the 7-day reminder fell due while down
     await restart()
     await world.bot.workers.reminders.wait_idle()  # the start-up sweep
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     [post] = reminder_posts(world)
     assert "late: was due" in post.content
     await world.bot.workers.reminders.sweep()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert len(reminder_posts(world)) == 1
 
 
@@ -72,6 +76,7 @@ async def test_a_coordinator_with_closed_dms_is_mentioned_once_and_rate_limits_d
     world.emu.rate_limit("POST", r"/channels/\d+/messages", times=2)
     world.clock.advance(timedelta(days=3, minutes=1))
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert world.emu.rate_limit_hits  # Discord said "slow down"; the bot waited
     assert len(reminder_posts(world)) == 1
     channel = world.emu.channel_messages(world.channels["coalition"])
@@ -81,6 +86,7 @@ async def test_a_coordinator_with_closed_dms_is_mentioned_once_and_rate_limits_d
     assert take_refused_dms(world) == 1
     assert len(world.emu.dms(world.cora)) == 1
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert take_refused_dms(world) == 0  # never retried
 
 
@@ -117,9 +123,11 @@ async def test_settings_reminders_changes_the_offsets(world: World) -> None:
     assert sorted(labels) == ["30m", "3d"]
     world.clock.advance(timedelta(days=3, minutes=1))  # the old 7-day time: nothing now
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert reminder_posts(world) == []
     world.clock.advance(timedelta(days=4))  # 3 days before
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert len(reminder_posts(world)) == 1
 
 
@@ -140,6 +148,7 @@ async def test_settings_digest_sends_a_weekly_digest_and_can_be_turned_off(
     assert on.ephemeral and "coordinator" in on.text and "<t:" in on.text
     world.clock.advance(timedelta(days=3))
     await world.bot.workers.reminders.sweep()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     [dm] = world.emu.dms(world.cora)
     assert "Weekly digest — Alpine Climate Pact" in dm.text
     assert "Press day" in dm.text and "no answer: Grenoble, Lyon, Marseille" in dm.text
@@ -158,4 +167,5 @@ async def test_settings_digest_sends_a_weekly_digest_and_can_be_turned_off(
     assert "is off" in off.text
     world.clock.advance(timedelta(days=8))
     await world.bot.workers.reminders.sweep()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert len(world.emu.dms(world.cora)) == 1

@@ -148,6 +148,7 @@ async def _handled_once(world: World, seed: E2ESeed, inter: Interaction) -> None
     assert "Done: Lyon signed" in await answered(world, inter)
     assert inter.rejections == [], "answered once, never twice"
     assert await count(world, SignOn, SignOn.city_id == seed.lyon) == 1
+    await world.bot.workers.outbox.drain()  # the progress line goes through the outbox
     posts = world.emu.channel_messages(world.channels["coalition"])
     assert [p.content.split('"')[0] for p in posts] == ["Lyon signed "]
     events = world.emu.gateway.session.events("INTERACTION_CREATE")  # type: ignore[union-attr]
@@ -223,21 +224,26 @@ async def test_reminders_survive_5xx_storms_and_go_out_exactly_once(world: World
     def reminders() -> list[Any]:
         return [m for m in emu.channel_messages(channel) if "Reminder:" in m.content]
 
-    # A 503 is not retried by discord.py: the reminder is put back and sent on a later run.
-    emu.server_error("POST", r"^/channels/\d+/messages$", times=1, status=503)
+    # A 503 is not retried by discord.py: the channel post (queued in the outbox by the
+    # reminder) is put back and sent on a later run.
+    emu.server_error("POST", rf"^/channels/{channel.id}/messages$", times=1, status=503)
     world.clock.advance(timedelta(days=3, minutes=1))
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert reminders() == []
     # The retry meets a 502 after the post was made: retried with the same nonce, once.
     emu.server_error("POST", r"^/channels/\d+/messages$", times=1, status=502, after=True)
     emu.rate_limit("POST", r"^/channels/\d+/messages$", times=2, retry_after=0.05)
     world.clock.advance(timedelta(minutes=5))
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert len(reminders()) == 1
     assert len(emu.dms(world.cora)) == 1
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     world.clock.advance(timedelta(hours=1))
     await world.bot.workers.reminders.run_due()
+    await world.bot.workers.outbox.drain()  # reminder channel posts go through the outbox
     assert len(reminders()) == 1 and len(emu.dms(world.cora)) == 1
     assert emu.server_error_hits and len(emu.rate_limit_hits) == 2
     emu.violations[:] = [v for v in emu.violations if v.code != 50007]  # mia's closed DMs

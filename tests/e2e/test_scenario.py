@@ -59,6 +59,13 @@ async def test_a_coalition_gathers_signatures_on_an_edited_ask(world) -> None:
             "coalition approve", user=w.cora, coalition=coalition, city=ids[name]
         )
         assert f"{name} is now a member" in private(approved)
+    # Mia's DMs are closed: the outcome DMs of her requests (verified, Marseille approved) are
+    # refused; each outcome then reaches her as one mention in the channel instead.
+    await w.bot.workers.outbox.drain()
+    refused = [v for v in w.emu.violations if v.code == 50007]
+    assert len(refused) == 2
+    for v in refused:
+        w.emu.violations.remove(v)
 
     # The ask is written in the form.
     form = await w.slash("ask create", user=w.cora, coalition=coalition, timezone="Europe/Paris")
@@ -90,13 +97,14 @@ async def test_a_coalition_gathers_signatures_on_an_edited_ask(world) -> None:
         form, {"text": "We ask the Ministry to fund a heat plan for every school by 2030."}
     )
     report = edited.message.text
-    assert "version 2" in report and "I sent 1 representative(s) a DM" in report
+    assert "version 2" in report and "I sent 1 representative a DM" in report
     assert f"I could not DM {w.mia.mention} (Marseille)" in report
     refused = [v for v in w.emu.violations if v.code == 50007]
     assert len(refused) == 1
     w.emu.violations.remove(refused[0])
-    assert w.emu.dms(w.gus) == []  # Grenoble withdrew: nothing to re-confirm
-    [dm] = w.emu.dms(w.lena)
+    # Grenoble withdrew: nothing to re-confirm (its DMs are the outcomes of its requests).
+    assert [m for m in w.emu.dms(w.gus) if m.buttons()] == []
+    [dm] = [m for m in w.emu.dms(w.lena) if m.buttons()]
     assert "by 2030" in dm.text
     await w.emu.click(dm, label="Confirm", user=w.lena)
     assert dm.content.startswith("Re-confirmed: Lyon")

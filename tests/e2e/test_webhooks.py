@@ -10,13 +10,16 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.db.models import Coalition
-from bot.services import coalitions, events
+from bot.services import coalitions, events, outbox
 from bot.services.common import Actor
 from tests.conftest import both_backends
+from tests.e2e.test_outbox import quick_retries, ride_out  # noqa: F401  (a fixture)
 from tests.seed import E2ESeed, seed_e2e
 from tests.services.webhooks.conftest import Receiver, Reply, independent_verify
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]+")
+# Opening a DM channel and posting in it (the coalition's channel too: nobody else is told).
+DM_ROUTES = r"^/(users/@me/channels|channels/\d+/messages)$"
 
 
 @pytest.fixture
@@ -151,7 +154,7 @@ async def test_events_autocomplete_helps_build_the_list(world) -> None:
     first = await world.autocomplete(
         "webhook add", "events", "", user=world.cora, coalition=str(seed.coalition)
     )
-    assert first[0]["value"] == "all" and len(first) == 9
+    assert first[0]["value"] == "all" and len(first) == 1 + len(events.EVENT_TYPES)
 
 
 async def test_remove_stops_deliveries_and_keeps_the_record(world, receiver: Receiver) -> None:
@@ -194,6 +197,7 @@ async def test_a_failing_webhook_is_paused_coordinators_told_then_resumed(
             await events.emit(uow, coalition, "ask_closed", {"n": i})
     await receiver.wait_for(3)
     await runtime.settle()
+    await world.bot.workers.outbox.drain()  # the notices were queued with the failures
     assert len(receiver.requests) == 3
     dms = [m.text for m in world.emu.dms(world.cora)]
     assert len(dms) == 2, dms  # the first failed delivery, then the pause
@@ -222,6 +226,36 @@ async def test_a_failing_webhook_is_paused_coordinators_told_then_resumed(
     await runtime.settle()
     listed = await world.slash("webhook list", user=world.cora, coalition=str(seed.coalition))
     assert "active" in listed.embeds[0]["fields"][0]["value"]
+
+
+async def test_a_notice_outlives_dms_failing_for_a_while_and_arrives_once(
+    world,
+    receiver: Receiver,
+    quick_retries: None,  # noqa: F811
+) -> None:
+    """The notice is queued with the failure it reports (the outbox): DMs answering 500 for
+    a minute delay it; it arrives once after, and never again."""
+    seed = await seed_e2e(world)
+    await add(world, seed, receiver.url, events="ask_closed")
+    receiver.default = Reply(404)
+    world.emu.server_error("POST", DM_ROUTES, times=10**6, status=500)
+    async with world.uow() as uow:
+        coalition = await uow.session.get(Coalition, seed.coalition)
+        await events.emit(uow, coalition, "ask_closed", {"n": 1})
+    await receiver.wait_for(1)
+    await world.bot.workers.webhooks.settle()
+    await ride_out(world, 60)
+    assert world.emu.dms(world.cora) == []
+    async with world.uow() as uow:
+        assert (await outbox.backlog(uow, guild_id=world.guild.id)).size == 1
+    assert world.emu.end_server_errors() > 0
+    world.clock.advance(outbox.MAX_DELAY)
+    await world.bot.workers.outbox.drain()
+    [dm] = world.emu.dms(world.cora)
+    assert "did not receive a `ask_closed` event after 1 attempt: HTTP 404" in dm.text
+    await ride_out(world, 600)
+    await world.bot.workers.webhooks.deliver_due()
+    assert len(world.emu.dms(world.cora)) == 1
 
 
 async def test_test_reports_a_receiver_that_is_down(world, receiver: Receiver) -> None:

@@ -130,6 +130,12 @@ class HttpPlumbing(EmulatorState):
             ServerErrorRule(method.upper(), re.compile(path_regex), times, status, after)
         )
 
+    def end_server_errors(self) -> int:
+        """End every injected 5xx still pending (an outage is over); how many were left."""
+        left = sum(rule.times for rule in self._error_rules)
+        self._error_rules.clear()
+        return left
+
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         path = request.path

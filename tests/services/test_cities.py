@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ChoiceNeeded, Conflict, InvalidInput, NotFound, PermissionDenied
-from bot.services import cities, coalitions, onboarding
+from bot.services import cities, coalitions, gazetteer, onboarding
 from bot.services.common import Actor
 from bot.services.permissions import acting_city
 from tests.conftest import both_backends
@@ -330,3 +330,66 @@ async def test_joiners_are_allowed_but_cannot_make_a_look_alike_duplicate(world:
         await world(cities.add_city, ADMIN, name="Ly\u200don", country="France")
     with pytest.raises(InvalidInput, match="invisible or control characters"):
         await world(cities.add_city, ADMIN, name="Ly\u200bon", country="France")
+
+
+# ------------------------------------------------------------------ profiles (issue 18)
+
+
+async def test_gazetteer_and_hand_added_profiles(world: World) -> None:
+    with pytest.raises(Conflict, match=r"Lyon \(France\) is already listed"):
+        await world(cities.add_city, ADMIN, name="gn:2996944")
+    chambery = gazetteer.search("Chambéry")[0]
+    city = await world(
+        cities.add_city, COORD, name=gazetteer.value_of(chambery), population="60,000"
+    )
+    assert (city.name, city.country, city.region, city.population) == (
+        "Chambéry",
+        "France",
+        "Auvergne-Rhône-Alpes",
+        60_000,
+    )
+    assert (city.timezone, city.geonames_id) == ("Europe/Paris", chambery.geonames_id)
+    assert city.latitude == chambery.latitude and city.longitude == chambery.longitude
+    with pytest.raises(NotFound, match="not in the gazetteer"):
+        await world(cities.add_city, ADMIN, name="gn:1")
+    with pytest.raises(InvalidInput, match="Pick the city from the list"):
+        await world(cities.add_city, ADMIN, name="Tiny")
+    for lat, lon in [(91, 5), (45, 181), ("north", 5), (45, None)]:
+        with pytest.raises(InvalidInput, match=r"latitude|longitude"):
+            await world(
+                cities.add_city, ADMIN, name="Tiny", country="France", latitude=lat, longitude=lon
+            )
+    tiny = await world(
+        cities.add_city, ADMIN, name="Tiny", country="France", latitude="45,5", longitude=5
+    )
+    assert (tiny.latitude, tiny.longitude, tiny.geonames_id, tiny.timezone) == (
+        45.5,
+        5.0,
+        None,
+        None,
+    )
+
+
+async def test_edit_is_for_admins_and_verifiers_and_keeps_history(world: World) -> None:
+    for actor in (COORD, REP_LYON, STRANGER):
+        with pytest.raises(PermissionDenied, match="correct Lyon's profile"):
+            await world(cities.edit_city, actor, world.lyon, population=1)
+    await world(onboarding.set_verifier_role, ADMIN, 77)
+    verifier = Actor(GUILD, 500, role_ids=frozenset({77}))
+    r = await world(cities.edit_city, verifier, world.lyon, population=522_250, region="Rhône")
+    assert [(e.field, e.old_value, e.new_value) for e in r.changed] == [
+        ("region", None, "Rhône"),
+        ("population", None, "522250"),
+    ]
+    cleared = await world(cities.edit_city, ADMIN, world.lyon, region="-", timezone="Europe/Paris")
+    assert [(e.field, e.new_value) for e in cleared.changed] == [
+        ("region", None),
+        ("timezone", "Europe/Paris"),
+    ]
+    with pytest.raises(Conflict, match=r"Grenoble \(France\) is already listed"):
+        await world(cities.edit_city, ADMIN, world.lyon, name="grenoble")
+    with pytest.raises(NotFound):
+        await world(cities.edit_city, OTHER_ADMIN, world.lyon, population=5)
+    shown = await world(cities.show_city, STRANGER, world.lyon)
+    assert shown.edit_count == 4 and shown.city.population == 522_250
+    assert [e.field for e in shown.edits] == ["timezone", "region", "population", "region"]

@@ -1,4 +1,5 @@
-"""Actions as Discord embeds and lines: the announcement, the detail view, answers, changes."""
+"""Actions as Discord embeds and lines: the detail view, answers, changes (the announcement
+itself is bot.ui.announcements, rendered by the outbox when it is sent)."""
 
 from __future__ import annotations
 
@@ -8,42 +9,19 @@ from discord.utils import format_dt
 from bot.services import actions
 from bot.services.actions import ActionDetail, ActionInfo, ChangeResult, RsvpResult
 from bot.text import plain
-from bot.ui import limits, render
+from bot.ui import render
+from bot.ui.announcements import announcement_embed, headline_embed, summary_lines
+
+__all__ = [
+    "announcement_embed",
+    "detail_embeds",
+    "list_lines",
+    "rsvp_text",
+    "summary_lines",
+    "told",
+]
 
 RESPONSE_ICONS = {"going": "✅", "maybe": "❔", "not_going": "❌", None: "…"}
-
-
-def summary_lines(a: ActionInfo) -> list[str]:
-    lines = [f"**When:** {render.when(a.starts_at)}"]
-    if a.duration_minutes:
-        hours, minutes = divmod(a.duration_minutes, 60)
-        length = (f"{hours} h " if hours else "") + (f"{minutes} min" if minutes else "")
-        lines.append(f"**Duration:** {length.strip()}")
-    lines.append(f"**Kind:** {a.kind_label}")
-    if a.location:
-        lines.append(f"**Where:** {plain(a.location)}")
-    if a.ask_title:
-        lines.append(f"**Ask:** {plain(a.ask_title)}")
-    if a.cancelled:
-        lines.append(f"**Cancelled.** {plain(a.cancel_reason)}".strip())
-    return lines
-
-
-def _headline_embed(a: ActionInfo) -> discord.Embed:
-    return discord.Embed(
-        title=limits.truncate(f"{plain(a.title)} — {plain(a.coalition_name)}", limits.EMBED_TITLE),
-        description=limits.truncate(
-            "\n".join(summary_lines(a) + ([f"\n{plain(a.description)}"] if a.description else [])),
-            limits.EMBED_DESCRIPTION,
-        ),
-        colour=render.COLOUR,
-    )
-
-
-def announcement_embed(a: ActionInfo) -> discord.Embed:
-    embed = _headline_embed(a)
-    embed.set_footer(text="Representatives: answer for your city with the buttons below.")
-    return embed
 
 
 def rsvp_text(r: RsvpResult) -> str:
@@ -70,13 +48,14 @@ def list_lines(found: list[ActionInfo], which: str) -> list[str]:
         f"{'~~' if a.cancelled else ''}**{plain(a.title)}** ({a.kind_label}) — "
         f"{format_dt(a.starts_at, 'F')} ({format_dt(a.starts_at, 'R')})"
         f"{'~~ cancelled' if a.cancelled else ''}"
+        f"{' — repeats; next occurrence' if a.recurring and which != 'past' else ''}"
         for a in found
     ] or [f"No {which} actions. Coordinators schedule one with /action schedule."]
 
 
 def detail_embeds(d: ActionDetail) -> list[discord.Embed]:
     a = d.action
-    embed = _headline_embed(a)
+    embed = headline_embed(a)
     c = d.counts
     embed.add_field(
         name="Answers",

@@ -1,4 +1,5 @@
-"""The persistent RSVP buttons of an action's announcement, and keeping that announcement true.
+"""The persistent RSVP buttons of an action's announcement (the announcement itself, kept true
+after every change and answer, goes through the outbox: bot.services.actions._announcing).
 
 The buttons are DynamicItems whose custom_id holds the action id, so they keep working after a
 restart (the custom_id format must never change: old announcements carry it).
@@ -6,19 +7,17 @@ restart (the custom_id format must never change: old announcements carry it).
 
 from __future__ import annotations
 
-import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
-from bot.cogs.actions.render import announcement_embed, rsvp_text
+from bot.cogs.actions.render import rsvp_text
 from bot.cogs.common import call, respond
-from bot.interactions import guarded
+from bot.interactions import BaseView, guarded
 from bot.services import actions
-from bot.services.actions import ActionInfo
-
-log = logging.getLogger("bot.cogs.actions")
+from bot.ui import announcements
 
 
 class RsvpButton(
@@ -36,7 +35,7 @@ class RsvpButton(
             discord.ui.Button(
                 label=actions.RESPONSES[response],
                 style=self.STYLES[response],
-                custom_id=f"action:rsvp:{action_id}:{response}",
+                custom_id=announcements.rsvp_custom_id(action_id, response),
             )
         )
         self.action_id, self.response = action_id, response
@@ -66,16 +65,24 @@ def rsvp_view(action_id: int) -> discord.ui.View:
     return view
 
 
-async def refresh_announcement(bot: discord.Client, a: ActionInfo) -> None:
-    """Keep the announcement true: the new time, or cancelled without buttons."""
-    if a.announcement_channel_id is None or a.announcement_message_id is None:
-        return
-    message = bot.get_partial_messageable(a.announcement_channel_id).get_partial_message(
-        a.announcement_message_id
-    )
-    try:
-        await message.edit(
-            embed=announcement_embed(a), view=None if a.cancelled else rsvp_view(a.id)
-        )
-    except discord.HTTPException as exc:
-        log.info("could not update the announcement of action %s: %s", a.id, exc)
+# How long the "this occurrence or this and following?" question stays answerable.
+SCOPE_TIMEOUT = 600
+Change = Callable[[discord.Interaction, str], Awaitable[None]]
+
+
+class ScopeView(BaseView):
+    """/action reschedule and /action cancel of an occurrence of a recurring action: which
+    occurrences to change. The press runs the change as the presser (the service checks that
+    they may), with what the command was given."""
+
+    def __init__(self, change: Change) -> None:
+        super().__init__(timeout=SCOPE_TIMEOUT)
+        self.change = change
+
+    @discord.ui.button(label="This occurrence", style=discord.ButtonStyle.primary)
+    async def this(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await self.change(interaction, "this")
+
+    @discord.ui.button(label="This and following", style=discord.ButtonStyle.secondary)
+    async def following(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await self.change(interaction, "following")

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs import asks_goals
 from bot.cogs.asks.forms import CreateAskForm, EditAskForm
 from bot.cogs.asks.render import (
     history_embeds,
@@ -14,14 +15,19 @@ from bot.cogs.asks.render import (
     sign_prompt,
     signatories_embeds,
 )
-from bot.cogs.asks.views import announce_progress, sign_view
+from bot.cogs.asks.views import announce_progress, needs_form, sign_view
 from bot.cogs.common import call, respond
 from bot.cogs.options import AskId, CoalitionId, MyCityId, TimeZoneName
 from bot.db.models.enums import AskStatus
-from bot.services import asks
+from bot.services import asks, goals, nudges
+from bot.services.asks import authority
+from bot.services.asks.results import BASIS_KIND_WORDS
 from bot.text import plain
-from bot.ui import render
+from bot.ui import announcements, render
 
+BASIS_CHOICES = tuple(
+    app_commands.Choice(name=words, value=kind) for kind, words in BASIS_KIND_WORDS.items()
+)
 STATUS_CHOICES = [
     app_commands.Choice(name="Open", value=AskStatus.OPEN.value),
     app_commands.Choice(name="Closed", value=AskStatus.CLOSED.value),
@@ -71,33 +77,87 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     @app_commands.command(name="show")
     @app_commands.describe(ask="The ask to show")
     async def ask_show(self, interaction: discord.Interaction, ask: AskId) -> None:
-        """Show an ask: text, target, deadline, progress and who signed."""
-        d = await call(interaction, asks.show_ask, ask, read_only=True)
-        await respond(interaction, embeds=show_embeds(d))
+        """Show an ask: text, target, deadline, progress, its goal and who signed."""
+        d, goal = await call(interaction, asks_goals.show_with_goal, ask, read_only=True)
+        buttons = announcements.ask_buttons(d.id, open_to_sign=d.status == AskStatus.OPEN)
+        await respond(interaction, embeds=show_embeds(d, goal), view=buttons)
+
+    @app_commands.command(name="goal")
+    @app_commands.describe(
+        ask="The ask",
+        cities="At least this many signing cities (0: no such part)",
+        regions="From at least this many distinct regions",
+        countries="From at least this many countries",
+        population="With a combined population of at least this many people",
+    )
+    async def ask_goal(
+        self,
+        interaction: discord.Interaction,
+        ask: AskId,
+        cities: app_commands.Range[int, 0, goals.MAX_PART] | None = None,
+        regions: app_commands.Range[int, 0, goals.MAX_PART] | None = None,
+        countries: app_commands.Range[int, 0, goals.MAX_PART] | None = None,
+        population: app_commands.Range[int, 0, goals.MAX_POPULATION] | None = None,
+    ) -> None:
+        """Give an ask a goal to reach: cities, regions, countries, population (coordinators)."""
+        await asks_goals.ask_goal(interaction, ask, cities, regions, countries, population)
+
+    @app_commands.command(name="nudge")
+    @app_commands.describe(
+        ask="The ask",
+        message="A few words of yours for the cities that have not signed (optional)",
+    )
+    async def ask_nudge(
+        self,
+        interaction: discord.Interaction,
+        ask: AskId,
+        message: app_commands.Range[str, 1, nudges.MESSAGE_LEN] | None = None,
+    ) -> None:
+        """DM the member cities that have not signed yet, once a day at most (coordinators)."""
+        await asks_goals.ask_nudge(interaction, ask, message)
 
     @app_commands.command(name="sign")
     @app_commands.describe(
         ask="The ask to sign",
         city="Your city (if you represent several)",
         note="A short note kept with your signature (optional)",
+        basis="What gives you authority to sign: a council resolution or a mayoral decision",
+        reference="The resolution's or decision's reference, e.g. 2026-117",
+        basis_date="The date it was taken (YYYY-MM-DD)",
+        basis_url="Where it is published (http or https, optional)",
     )
+    @app_commands.choices(basis=list(BASIS_CHOICES))
     async def ask_sign(
         self,
         interaction: discord.Interaction,
         ask: AskId,
         city: MyCityId | None = None,
         note: app_commands.Range[str, 1, asks.NOTE_LEN] | None = None,
+        basis: app_commands.Choice[str] | None = None,
+        reference: app_commands.Range[str, 1, authority.REFERENCE_LEN] | None = None,
+        basis_date: app_commands.Range[str, 1, 10] | None = None,
+        basis_url: app_commands.Range[str, 1, authority.URL_LEN] | None = None,
     ) -> None:
         """Sign an ask for your city (you confirm after reading it)."""
         try:
-            p = await call(interaction, asks.prepare_sign, ask_id=ask, city_id=city, read_only=True)
+            p = await call(
+                interaction,
+                asks.prepare_sign,
+                ask_id=ask,
+                city_id=city,
+                basis_kind=basis.value if basis else None,
+                basis_reference=reference,
+                basis_date=basis_date,
+                basis_url=basis_url,
+                read_only=True,
+            )
         except asks.AlreadySigned as e:
             await respond(
                 interaction, content=f"{e.city_name} already signed on {render.when(e.signed_at)}."
             )
             return
         intro, embed = sign_prompt(p, note)
-        view = sign_view(p.ask_id, p.city_id, p.version)
+        view = sign_view(p.ask_id, p.city_id, p.version, authority_required=needs_form(p))
         await respond(interaction, content=intro, embed=embed, view=view)
 
     @app_commands.command(name="withdraw")
@@ -127,7 +187,7 @@ class AsksCog(commands.GroupCog, group_name="ask", group_description="Policy ask
     @app_commands.describe(ask="The ask")
     async def ask_signatories(self, interaction: discord.Interaction, ask: AskId) -> None:
         """Who signed an ask, who withdrew, and which member cities are missing."""
-        sig = await call(interaction, asks.signatories, ask, read_only=True)
+        sig = await call(interaction, authority.signatories_with_basis, ask, read_only=True)
         await respond(interaction, embeds=signatories_embeds(sig))
 
     @app_commands.command(name="edit")

@@ -6,21 +6,24 @@ someone else's edit overtook. Those buttons build the form, so they live beside 
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from dataclasses import replace
 from typing import Any
 
 import discord
 
-from bot.cogs.asks.render import created_embed, deadline_text, edit_summary, stale_edit
+from bot.cogs.asks.render import deadline_text, edit_summary, stale_edit
 from bot.cogs.asks.views import send_reconfirmation_dms
 from bot.cogs.common import call, respond
 from bot.errors import NotFound, PermissionDenied, UserFacingError
 from bot.interactions import BaseModal, BaseView, guarded
 from bot.services import asks
-from bot.text import plain
-from bot.ui import limits, render
+from bot.ui import limits, outbox_sender, render
 
-DEADLINE_FORMAT = "%Y-%m-%d %H:%M"
+
+def with_reading(reading: str, note: str | None) -> str | None:
+    """The lines under a deadline: how a typed one was read ("(read as …)"), and any note."""
+    lines = [f"({reading})" if reading else "", note or ""]
+    return "\n".join(line for line in lines if line) or None
 
 
 class AskForm(BaseModal):
@@ -132,35 +135,31 @@ class CreateAskForm(AskForm):
             text=v["text"],
             deadline_text=v["deadline"] or None,
             tz_name=v["tz"] or None,
+            locale=str(interaction.locale),
         )
-        deadline = deadline_text(a.deadline, a.deadline_note)
+        deadline = deadline_text(a.deadline, with_reading(a.deadline_reading, a.deadline_note))
         await respond(
             interaction,
             content=f'Created "{a.title}" in {a.coalition_name}. Deadline: {deadline}\n'
             "Representatives of member cities sign it with /ask sign.",
         )
-        problem = await render.announce(
-            interaction,
-            a.channel_id,
-            content=f"New ask in {plain(a.coalition_name)}. Representatives: read it and sign with "
-            "/ask sign.",
-            embed=created_embed(a),
-        )
+        # The announcement was queued with the ask (bot.services.outbox).
+        problem = await outbox_sender.announcement_problem(interaction, a.outbox_ids)
         await render.tell_if_failed(interaction, problem)
 
 
 class EditAskForm(AskForm):
     def __init__(self, form: asks.EditForm, **values: str) -> None:
         self.form = form
-        self.prefilled_deadline = (
-            form.deadline.astimezone(UTC).strftime(DEADLINE_FORMAT) if form.deadline else ""
-        )
+        # The deadline on the wall clock of the zone it was set in, and that zone: changing
+        # only the date keeps its time of day.
+        self.prefilled_deadline, self.prefilled_zone = form.deadline_boxes
         defaults = {
             "title": form.title,
             "target": form.target,
             "text": form.text,
             "deadline": self.prefilled_deadline,
-            "tz": "UTC" if form.deadline else "",
+            "tz": self.prefilled_zone,
         }
         super().__init__(heading=f"Edit ask: {form.title}", **{**defaults, **values})
 
@@ -175,7 +174,7 @@ class EditAskForm(AskForm):
         typed = v["deadline"].strip()
         if not typed:
             clear = self.form.deadline is not None
-        elif not (typed == self.prefilled_deadline and v["tz"].strip() == "UTC"):
+        elif not (typed == self.prefilled_deadline and v["tz"].strip() == self.prefilled_zone):
             new_deadline, tz = typed, v["tz"] or None
         try:
             r = await call(
@@ -189,6 +188,7 @@ class EditAskForm(AskForm):
                 tz_name=tz,
                 clear_deadline=clear,
                 expected_version=self.form.version,
+                locale=str(interaction.locale),
             )
         except asks.AskEditedMeanwhile as e:
             # Their own typing would overwrite the other edit: show what changed since, and
@@ -202,7 +202,8 @@ class EditAskForm(AskForm):
             # One DM per representative may outlast Discord's 3 s: acknowledge before sending.
             await interaction.response.defer(ephemeral=True, thinking=True)
         unreachable = await send_reconfirmation_dms(interaction, r) if r.to_notify else []
-        await respond(interaction, content=edit_summary(r, unreachable))
+        shown = replace(r, deadline_note=with_reading(r.deadline_reading, r.deadline_note))
+        await respond(interaction, content=edit_summary(shown, unreachable))
 
 
 class ReopenEditButton(

@@ -8,19 +8,34 @@ from datetime import datetime
 import discord
 
 from bot.db.models.enums import AskEventKind, AskStatus
-from bot.services import asks
+from bot.services import asks, goals
+from bot.services.asks.results import Basis
 from bot.text import plain
 from bot.ui import limits, render
+from bot.ui.announcements import ask_embed, code_block
 from bot.ui.progress import progress_bar
 
 # The prompt of /ask sign keeps the typed note in a field of this name, so the Confirm button
 # finds it again after a restart.
 NOTE_FIELD = "Your note"
+# Likewise the basis given with /ask sign (kind, reference, date, URL), read back by Confirm.
+BASIS_FIELDS = ("Basis", "Reference", "Date of the basis", "Basis URL")
+
+
+def basis_text(basis: Basis) -> str:
+    """A sign-on's proof of authority in one line (the URL left as a link)."""
+    text = f"{basis.kind_words} {plain(basis.reference)}"
+    if basis.date is not None:
+        text += f" of {basis.date.isoformat()}"
+    return f"{text} (<{basis.url}>)" if basis.url else text
 
 
 def _signed_line(s: asks.SignatoryInfo) -> str:
     who = render.user_line(s.user_id) + (f", {plain(s.title)}" if s.title else "")
-    return f"**{plain(s.city_name)}** ({plain(s.country)}) — {who} — {render.day(s.signed_at)}"
+    line = f"**{plain(s.city_name)}** ({plain(s.country)}) — {who} — {render.day(s.signed_at)}"
+    if s.basis is not None:
+        line += f" — basis: {basis_text(s.basis)}"
+    return line
 
 
 def signatory_sections(sig: asks.Signatories) -> list[tuple[str, list[str]]]:
@@ -51,36 +66,73 @@ def deadline_text(deadline: datetime | None, note: str | None = None) -> str:
     return f"{text}\n{note}" if note else text
 
 
-def ask_embed(
-    title: str,
-    text: str,
-    target: str,
-    *,
-    version: int,
-    deadline: datetime | None,
-    coalition: str,
-) -> discord.Embed:
-    embed = discord.Embed(
-        title=limits.truncate(plain(title), limits.EMBED_TITLE),
-        description=limits.truncate(plain(text), limits.EMBED_DESCRIPTION),
-        colour=render.COLOUR,
-    )
-    embed.add_field(name="Coalition", value=limits.truncate(plain(coalition), limits.FIELD_VALUE))
-    embed.add_field(name="Target", value=limits.truncate(plain(target), limits.FIELD_VALUE))
-    embed.add_field(name="Version", value=str(version))
-    embed.add_field(name="Deadline", value=render.when(deadline), inline=False)
-    return embed
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:  # one very long line: cut it at a space if there is one
+            cut = line.rfind(" ", 0, size)
+            cut = cut if cut > size // 2 else size
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > size:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
 
 
-def created_embed(a: asks.AskCreated) -> discord.Embed:
-    return ask_embed(
-        a.title,
-        a.text,
-        a.target,
-        version=a.version,
-        deadline=a.deadline,
-        coalition=a.coalition_name,
-    )
+def full_text_embeds(t: asks.AskText) -> list[discord.Embed]:
+    """Read the full text: the whole ask, paged when long (each page within Discord's limits;
+    respond() spreads them over as many messages as they need)."""
+    pages = _pieces(plain(t.text), limits.EMBED_DESCRIPTION - 96)
+    embeds = []
+    for i, page in enumerate(pages, start=1):
+        embed = discord.Embed(
+            title=limits.truncate(plain(t.title), limits.EMBED_TITLE),
+            description=page or "—",
+            colour=render.COLOUR,
+        )
+        if i == 1:
+            embed.add_field(name="Coalition", value=limits.truncate(plain(t.coalition_name), 1024))
+            embed.add_field(name="Target", value=limits.truncate(plain(t.target), 1024))
+            embed.add_field(name="Deadline", value=render.when(t.deadline), inline=False)
+            if t.edited_at is not None:
+                embed.add_field(name="Edited", value=render.when(t.edited_at), inline=False)
+            if t.status != AskStatus.OPEN:
+                embed.add_field(name="Status", value="closed", inline=False)
+        if len(pages) > 1:
+            embed.set_footer(text=f"Page {i} of {len(pages)}")
+        embeds.append(embed)
+    return embeds
+
+
+def signed_confirmation(r: asks.SignResult, *, in_server: bool) -> str:
+    """After Confirm: one short line (the text was read just above), the progress, and the
+    next step."""
+    verb = "re-confirmed" if r.reconfirmed else "signed"
+    when = r.confirmed_at if r.reconfirmed else r.signed_at
+    lines = [
+        f'Done: {plain(r.city_name)} {verb} "{plain(r.title)}" {render.when(when)}.',
+        render.progress(r.signed, r.total),
+    ]
+    if r.basis is not None:
+        lines.insert(1, f"Basis: {basis_text(r.basis)}.")
+    if r.takes_statements and not in_server:
+        lines.append(
+            "Add your city's own words to the letter with /statement submit in the server."
+        )
+    elif r.takes_statements and not r.has_statement:
+        lines.append("Next: add your city's own words to the letter.")
+    return limits.truncate("\n".join(lines), limits.CONTENT)
 
 
 def list_embeds(found: Sequence[asks.AskSummary], wanted: str) -> list[discord.Embed]:
@@ -98,8 +150,9 @@ def list_embeds(found: Sequence[asks.AskSummary], wanted: str) -> list[discord.E
     return limits.paginate_lines(title, lines, per_page=20, colour=render.COLOUR)
 
 
-def show_embeds(d: asks.AskDetail) -> list[discord.Embed]:
-    """/ask show: the ask itself, then its signatories over as many embeds as they need."""
+def show_embeds(d: asks.AskDetail, goal: goals.GoalProgress | None = None) -> list[discord.Embed]:
+    """/ask show: the ask itself (with its goal's progress, if it has one), then its
+    signatories over as many embeds as they need."""
     main = ask_embed(
         d.title,
         d.text,
@@ -111,6 +164,12 @@ def show_embeds(d: asks.AskDetail) -> list[discord.Embed]:
     status = "open" if d.status == AskStatus.OPEN else f"closed {render.when(d.closed_at)}"
     main.add_field(name="Status", value=status)
     main.add_field(name="Progress", value=render.progress(d.signed, d.total), inline=False)
+    if goal is not None:
+        main.add_field(
+            name="Goal",
+            value=limits.truncate("\n".join(goals.progress_lines(goal)), limits.FIELD_VALUE),
+            inline=False,
+        )
     lists = render.sectioned_embeds(
         f"Signatories of {plain(d.title)}", signatory_sections(d.signatories), empty="none"
     )
@@ -142,6 +201,12 @@ def sign_prompt(p: asks.SignPrompt, note: str | None) -> tuple[str, discord.Embe
         embed.add_field(
             name=NOTE_FIELD, value=limits.truncate(note, limits.FIELD_VALUE), inline=False
         )
+    if p.basis is not None:
+        b = p.basis
+        values = (b.kind_words, b.reference, b.date.isoformat() if b.date else "", b.url or "")
+        for name, value in zip(BASIS_FIELDS, values, strict=True):
+            if value:  # at most 500 characters (the URL): well within a field
+                embed.add_field(name=name, value=value, inline=False)
     if p.needs_reconfirmation:
         intro = (
             f"{p.city_name} signed an earlier version. Read the new text below; Confirm to "
@@ -149,6 +214,12 @@ def sign_prompt(p: asks.SignPrompt, note: str | None) -> tuple[str, discord.Embe
         )
     else:
         intro = f"Read the ask below. Confirm to sign it for {p.city_name}."
+    if p.authority_required and p.basis is None:
+        intro += (
+            f" {p.coalition_name} requires the basis of every signature: press "
+            '"Give the basis and sign" and give the council resolution or mayoral decision '
+            "(its reference and date, and its URL if it is published)."
+        )
     return intro, limits.fit_embed(embed)
 
 
@@ -161,12 +232,15 @@ _HISTORY_VERBS: dict[str, str] = {
     AskEventKind.LEFT: "ended the signature",
     AskEventKind.CLOSED: "closed it",
     AskEventKind.REOPENED: "reopened it",
+    AskEventKind.GOAL_SET: "set the goal",
+    AskEventKind.NUDGED: "nudged the cities that had not signed",
 }
 
 
 def _history_line(e: asks.AskEventInfo) -> str:
     verb = _HISTORY_VERBS.get(e.kind, e.kind)
-    line = f"{discord.utils.format_dt(e.at, 'f')} — {render.user_line(e.user_id)} {verb}"
+    who = render.user_line(e.user_id) if e.user_id else "The bot"  # 0: an automatic nudge
+    line = f"{discord.utils.format_dt(e.at, 'f')} — {who} {verb}"
     if e.city_name:
         line += f" for {plain(e.city_name)}"
     if e.version:
@@ -180,12 +254,6 @@ def history_embeds(events: Sequence[asks.AskEventInfo]) -> list[discord.Embed]:
     return limits.paginate_lines(
         "History", [_history_line(e) for e in events], per_page=25, colour=render.COLOUR
     )
-
-
-def code_block(text: str, limit: int) -> str:
-    # A ``` inside the diff would end the block early.
-    body = text.replace("```", "ʼʼʼ")
-    return f"```diff\n{limits.truncate(body, limit - 12)}\n```"
 
 
 def stale_edit(e: asks.AskEditedMeanwhile) -> tuple[str, discord.Embed]:
@@ -204,22 +272,6 @@ def stale_edit(e: asks.AskEditedMeanwhile) -> tuple[str, discord.Embed]:
     return limits.truncate(content, limits.CONTENT), embed
 
 
-def reconfirmation_dm(r: asks.EditResult, rec: asks.Recipient) -> discord.Embed:
-    """The DM asking a representative to re-confirm after an edit (with the diff)."""
-    embed = discord.Embed(
-        title=limits.truncate(f"Please re-confirm: {plain(r.title)}", limits.EMBED_TITLE),
-        colour=discord.Colour.orange(),
-    )
-    intro = (
-        f"The ask was edited (version {r.old_version} → {r.version}). {plain(rec.city_name)} "
-        "signed the earlier text, so its signature no longer counts until you re-confirm.\n"
-        "Press Confirm to stand behind the new text, or run /ask sign in the server to read "
-        "it in full.\n\n"
-    )
-    embed.description = intro + code_block(r.diff, limits.EMBED_DESCRIPTION - len(intro))
-    return embed
-
-
 def edit_summary(r: asks.EditResult, unreachable: Sequence[asks.Recipient]) -> str:
     """What /ask edit changed, and whom the re-confirmation DMs reached."""
     lines = [f'Edited "{r.title}" (changed: {", ".join(r.changed)}).']
@@ -232,7 +284,8 @@ def edit_summary(r: asks.EditResult, unreachable: Sequence[asks.Recipient]) -> s
         )
         reached = len(r.to_notify) - len(unreachable)
         if reached:
-            lines.append(f"I sent {reached} representative(s) a DM with a Confirm button.")
+            who = "representative" if reached == 1 else "representatives"
+            lines.append(f"I sent {reached} {who} a DM with a Confirm button.")
         if unreachable:
             who = ", ".join(f"{render.user_line(x.user_id)} ({x.city_name})" for x in unreachable)
             lines.append(

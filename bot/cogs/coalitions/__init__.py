@@ -3,6 +3,8 @@
 - ``cog``: the commands (``CoalitionsCog``), the settings group included.
 - ``archive``: /coalition archive's persistent Confirm/Cancel buttons and their texts.
 - ``render``: the embeds of /coalition list and show.
+- ``requests``: Approve and Reject under a join request's notice.
+- ``suggest``: /coalition suggest and its persistent Invite button.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from bot.cogs.coalitions.archive import (
     archive_prompt,
     archived_text,
 )
+from bot.cogs.coalitions.requests import ApproveJoinButton, RejectJoinButton
+from bot.cogs.coalitions.suggest import InviteButton
 
 __all__ = [
     "KIND_CHOICES",
@@ -30,5 +34,7 @@ __all__ = [
 
 
 async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(ArchiveConfirmButton, ArchiveCancelButton)
+    bot.add_dynamic_items(
+        ArchiveConfirmButton, ArchiveCancelButton, ApproveJoinButton, RejectJoinButton, InviteButton
+    )
     await bot.add_cog(CoalitionsCog())

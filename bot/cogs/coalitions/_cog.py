@@ -1,24 +1,31 @@
 """The /coalition commands: coalitions of cities, their coordinators, members and settings.
 
 Replies are ephemeral (lists and details included) to keep channels clean. The settings
-group holds every coalition setting, the reminder offsets and weekly digest included (their
-services are the reminders and digests features').
+group holds every coalition setting, the reminder offsets, weekly digest, time zone and
+automatic nudges included (their services are the reminders, digests, timezones and nudges
+features'; the nudges answer is written in ``bot.cogs.asks_goals``, shared with /ask nudge).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs import asks_goals
+from bot.cogs.coalitions import suggest
 from bot.cogs.coalitions.archive import archive_prompt, archive_view, count
 from bot.cogs.coalitions.render import coalition_list_embeds, coalition_show_embeds
 from bot.cogs.common import call, respond
 from bot.cogs.options import CityId, CoalitionId, MyCityId, TimeZoneName
 from bot.db.uow import UnitOfWork
-from bot.services import coalitions, digests, reminders
+from bot.services import coalitions, digests, reminders, timezones
+from bot.services.coalitions import settings as coalition_settings
 from bot.services.common import Actor
-from bot.ui import render
+from bot.text import plain
+from bot.ui import render, request_notices
 
 KIND_CHOICES = [
     app_commands.Choice(name=label.lower().capitalize(), value=slug)
@@ -110,11 +117,23 @@ class CoalitionsCog(
         self, interaction: discord.Interaction, coalition: CoalitionId, city: MyCityId | None = None
     ) -> None:
         """Bring your city into a coalition."""
-        r = await call(interaction, coalitions.join_coalition, coalition_id=coalition, city_id=city)
+        r = await call(
+            interaction,
+            coalitions.join_coalition,
+            coalition_id=coalition,
+            city_id=city,
+            system_channel_id=request_notices.postable_system_channel(interaction.guild),
+        )
         if r.status == "pending":
+            where = (
+                f" (the request is posted in <#{r.notice_channel_id}>)"
+                if r.notice_channel_id
+                else ""
+            )
             text = (
                 f"{r.city_name} asked to join {r.coalition_name}. A coordinator will approve it "
-                "(/coalition approve); you'll see it in /coalition show."
+                f"(/coalition approve){where}; I'll DM you their decision, and you'll see it in "
+                "/coalition show."
             )
         else:
             text = f"{r.city_name} is now a member of {r.coalition_name}."
@@ -197,6 +216,17 @@ class CoalitionsCog(
             + ", ".join(render.user_line(u) for u in r.coordinator_ids),
         )
 
+    @app_commands.command(name="suggest")
+    @app_commands.describe(coalition="The coalition to strengthen", limit="How many (1-25)")
+    async def coalition_suggest(
+        self,
+        interaction: discord.Interaction,
+        coalition: CoalitionId,
+        limit: app_commands.Range[int, 1, 25] | None = None,
+    ) -> None:
+        """Suggest cities that would strengthen a coalition, each with its reasons."""
+        await suggest.coalition_suggest(interaction, coalition, limit)
+
     @app_commands.command(name="archive")
     @app_commands.describe(coalition="The coalition to archive")
     async def coalition_archive(
@@ -243,6 +273,34 @@ class CoalitionsCog(
             )
         await respond(interaction, content=text)
 
+    @settings.command(name="authority")
+    @app_commands.describe(
+        coalition="The coalition",
+        required="Must each sign-on give its council resolution or mayoral decision?",
+    )
+    async def coalition_settings_authority(
+        self,
+        interaction: discord.Interaction,
+        coalition: CoalitionId,
+        required: Literal["yes", "no"],
+    ) -> None:
+        """Choose whether each sign-on must give its basis (coordinators)."""
+        r = await call(
+            interaction,
+            coalition_settings.set_authority,
+            coalition_id=coalition,
+            required=required == "yes",
+        )
+        if r.authority_required:
+            text = (
+                f"Sign-ons for {plain(r.coalition_name)} must now give their basis: a council "
+                "resolution or mayoral decision, its reference and date. Sign-ons already made "
+                "are kept."
+            )
+        else:
+            text = f"Sign-ons for {plain(r.coalition_name)} no longer need to give their basis."
+        await respond(interaction, content=text)
+
     @settings.command(name="reminders")
     @app_commands.describe(
         coalition="The coalition", offsets="Times before each action, e.g. 7d,1d,2h (m, h, d, w)"
@@ -261,7 +319,8 @@ class CoalitionsCog(
         await respond(
             interaction,
             content=f"Reminders for {r.coalition_name} now go out {spelled} before each action "
-            f"(`{','.join(r.offsets)}`). Updated {r.actions_rearmed} upcoming action(s).",
+            f"(`{','.join(r.offsets)}`). Updated {r.actions_rearmed} upcoming "
+            f"{'action' if r.actions_rearmed == 1 else 'actions'}.",
         )
 
     @settings.command(name="digest")
@@ -300,3 +359,47 @@ class CoalitionsCog(
                 + f". The first one: {render.when(r.next_at)}."
             )
         await respond(interaction, content=text)
+
+    @settings.command(name="timezone")
+    @app_commands.describe(
+        coalition="The coalition",
+        timezone="A city, country or IANA name (e.g. Paris, Europe/Paris); empty clears it",
+    )
+    async def coalition_settings_timezone(
+        self,
+        interaction: discord.Interaction,
+        coalition: CoalitionId,
+        timezone: TimeZoneName | None = None,
+    ) -> None:
+        """The zone times typed for this coalition are read in (coordinators)"""
+        name, zone = await call(
+            interaction,
+            timezones.set_coalition_timezone,
+            coalition_id=coalition,
+            timezone=timezone,
+        )
+        if zone is None:
+            text = (
+                f"{plain(name)} has no time zone now: times typed without one are read in the "
+                "person's zone, else the server's."
+            )
+        else:
+            text = (
+                f"Times typed for {plain(name)} without a zone are now read in **{zone}** "
+                "(unless the person set their own with /me timezone)."
+            )
+        await respond(interaction, content=text)
+
+    @settings.command(name="nudges")
+    @app_commands.describe(
+        coalition="The coalition",
+        days_before="Days before each ask's deadline to nudge cities that have not signed (0: off)",
+    )
+    async def coalition_settings_nudges(
+        self,
+        interaction: discord.Interaction,
+        coalition: CoalitionId,
+        days_before: app_commands.Range[int, 0, 30],
+    ) -> None:
+        """Nudge member cities that have not signed, days before a deadline (coordinators)"""
+        await asks_goals.coalition_nudges(interaction, coalition, days_before)

@@ -1,19 +1,17 @@
-"""/coalition archive's Confirm/Cancel prompt: its text, its persistent buttons, and what
-follows a committed archive (the cancelled actions' notices and announcements)."""
+"""/coalition archive's Confirm/Cancel prompt: its text and its persistent buttons. What
+follows a committed archive (the cancelled actions' notices and announcement edits) was queued
+with it, in the outbox and the reminders."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
-from bot.cogs.common import bot_of, call, respond
+from bot.cogs.common import call, respond
 from bot.interactions import guarded
 from bot.services import coalitions
-
-if TYPE_CHECKING:
-    from bot.client import AnyBot
 
 
 def count(n: int, noun: str) -> str:
@@ -84,11 +82,10 @@ class ArchiveConfirmButton(_ArchiveButton, template=r"archive:confirm:" + _ARCHI
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
+        # The cancelled actions' notices and announcement edits were queued with the archive
+        # (bot.services.outbox, the reminder worker): they go out whatever becomes of the reply.
         r = await call(interaction, coalitions.archive_coalition, self.coalition_id, edit=True)
-        try:
-            await respond(interaction, edit=True, content=archived_text(r), view=None)
-        finally:  # the archive is committed: its notices go out whatever became of the reply
-            _after_archive(bot_of(interaction), r)
+        await respond(interaction, edit=True, content=archived_text(r), view=None)
 
 
 class ArchiveCancelButton(_ArchiveButton, template=r"archive:cancel:" + _ARCHIVE_ID):
@@ -110,14 +107,3 @@ def archive_view(coalition_id: int) -> discord.ui.View:
     view.add_item(ArchiveConfirmButton(coalition_id))
     view.add_item(ArchiveCancelButton(coalition_id))
     return view
-
-
-def _after_archive(bot: AnyBot, r: coalitions.ArchiveResult) -> None:
-    """Keep each cancelled action's announcement true, as /action cancel does.
-
-    (The commit already woke the reminder worker: alarms re-armed, the change notices on their
-    way.) The actions extension edits its announcements in its ``on_action_changed``
-    listener: extensions do not import each other.
-    """
-    for change in r.cancelled_actions:
-        bot.dispatch("action_changed", change.action)

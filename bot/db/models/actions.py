@@ -17,6 +17,26 @@ from bot.db.models.enums import ActionStatus, ReminderStatus
 from bot.db.types import UTCDateTime, utcnow
 
 
+class ActionSeries(Base):
+    """A recurring action: its rule, and the calendar identity of the whole series. Each
+    occurrence is an ``Action`` row (``series_id``) with its own reminders and answers."""
+
+    __tablename__ = "action_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake, index=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
+    repeat: Mapped[str] = mapped_column(String(30))  # Repeat
+    timezone: Mapped[str] = mapped_column(String(64))  # occurrences keep its wall-clock time
+    first_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)  # occurrences planned (the RRULE's COUNT)
+    until_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # as the coordinator said
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Action(Base):
     __tablename__ = "actions"
 
@@ -42,6 +62,10 @@ class Action(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by: Mapped[int | None] = mapped_column(Snowflake)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # An occurrence of a recurring action: its series and the start its rule gave it (the
+    # calendar's RECURRENCE-ID), kept when this occurrence alone is moved.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("action_series.id"), index=True)
+    recurrence_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ActionEvent(Base):

@@ -8,10 +8,12 @@ sign-ons for one city produce a single signature.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -58,6 +60,11 @@ class GuildSettings(Base):
     # Members with this role verify representatives of cities in no active coalition (as
     # admins do). None: admins only.
     verifier_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    # Where representation requests are posted with Verify and Turn down (/setup). None: the
+    # system channel, if the bot may post there.
+    requests_channel_id: Mapped[int | None] = mapped_column(Snowflake)
+    # The server's time zone (/setup): the last default before the bot asks (IANA name).
+    timezone: Mapped[str | None] = mapped_column(String(64))
     welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -78,6 +85,14 @@ class City(Base):
     country_key: Mapped[str] = mapped_column(String(NAME_LEN * 2))
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The profile (bot.services.cities.profiles): from the gazetteer (geonames_id set) or typed
+    # by hand; corrections are kept in city_edits. Degrees WGS84; an IANA zone name.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    geonames_id: Mapped[int | None] = mapped_column(Integer)
+    country_code: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1, from the gazetteer
+    region_code: Mapped[str | None] = mapped_column(String(20))  # GeoNames admin1 code
 
 
 class Representative(Base):
@@ -110,6 +125,8 @@ class Representative(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_by: Mapped[int | None] = mapped_column(Snowflake)
     end_reason: Mapped[str | None] = mapped_column(String(20))  # RepresentativeEnd
+    # A request turned down with the Turn down button: the reason given (the requester is told).
+    end_note: Mapped[str | None] = mapped_column(Text)
 
     city: Mapped[City] = relationship(lazy="raise")
 
@@ -127,8 +144,12 @@ class Coalition(Base):
     region: Mapped[str | None] = mapped_column(String(NAME_LEN))
     channel_id: Mapped[int | None] = mapped_column(Snowflake)
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A sign-on must give its basis (a council resolution or mayoral decision).
+    authority_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Reminder offsets before each action, e.g. "7d,1d,2h".
     reminder_offsets: Mapped[str] = mapped_column(String(100), default="7d,1d,2h")
+    # The coalition's time zone (/coalition settings timezone), a default for times typed.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -200,6 +221,8 @@ class Ask(Base):
     status: Mapped[str] = mapped_column(String(20), default=AskStatus.OPEN)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The zone the deadline was typed in: edit forms show it on that wall clock and keep it.
+    deadline_timezone: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -263,6 +286,12 @@ class SignOn(Base):
     # coalition (a left sign-on no longer counts and is not revived by rejoining). None while
     # live.
     end_kind: Mapped[str | None] = mapped_column(String(20))
+    # Proof of authority (all None when none was given): BasisKind, the resolution's or
+    # decision's reference, its date, and an optional public http(s) URL.
+    basis_kind: Mapped[str | None] = mapped_column(String(30))
+    basis_reference: Mapped[str | None] = mapped_column(String(200))
+    basis_date: Mapped[date | None] = mapped_column(Date)
+    basis_url: Mapped[str | None] = mapped_column(String(500))
 
     city: Mapped[City] = relationship(lazy="raise")
 

@@ -29,6 +29,15 @@ class AskEventKind(StrEnum):
     LEFT = "left"  # the city left (or was removed from) the coalition: its signature ended
     CLOSED = "closed"
     REOPENED = "reopened"
+    GOAL_SET = "goal_set"  # detail: the goal, as shown
+    NUDGED = "nudged"  # detail: how many were nudged (user_id 0: the automatic nudge)
+
+
+class BasisKind(StrEnum):
+    """``SignOn.basis_kind``: what gives the representative authority to sign for the city."""
+
+    COUNCIL_RESOLUTION = "council_resolution"
+    MAYORAL_DECISION = "mayoral_decision"
 
 
 class SignOnEnd(StrEnum):
@@ -64,6 +73,7 @@ class RepresentativeEnd(StrEnum):
     """``Representative.end_reason``."""
 
     REVOKED = "revoked"
+    TURNED_DOWN = "turned_down"  # a pending request declined with a reason (Turn down)
 
 
 class CoalitionKind(StrEnum):
@@ -101,6 +111,22 @@ class ActionEventKind(StrEnum):
     CANCELLED = "cancelled"
 
 
+class Repeat(StrEnum):
+    """``ActionSeries.repeat``: how a recurring action repeats."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "every_2_weeks"
+    MONTHLY_WEEKDAY = "monthly_weekday"  # e.g. the second Tuesday of each month
+    MONTHLY_DATE = "monthly_date"  # e.g. the 14th of each month
+
+
+class ChangeScope(StrEnum):
+    """Which occurrences of a recurring action a reschedule or cancel changes."""
+
+    THIS = "this"
+    FOLLOWING = "following"  # this one and every later one
+
+
 class RsvpResponse(StrEnum):
     """``Rsvp.response``."""
 
@@ -116,6 +142,9 @@ class ReminderKind(StrEnum):
     ACTION_CHANGE = "action_change"  # an action was rescheduled or cancelled
     ASK_DEADLINE = "ask_deadline"
     DIGEST = "digest"
+    POOL_DEADLINE = "pool_deadline"  # before a pool's deadline: coordinators, and a nudge
+    POOL_CLOSE = "pool_close"  # at a pool's deadline: closes it (bot.services.pools)
+    ASK_NUDGE = "ask_nudge"  # the automatic nudge, days before an ask's deadline
 
 
 class ReminderStatus(StrEnum):
@@ -164,9 +193,48 @@ class LeaseStatus(StrEnum):
     SENDING = "sending"
 
 
+class OutboxKind(StrEnum):
+    """``OutboxMessage.kind``: what the outbox does in Discord."""
+
+    POST = "post"  # a new message in a channel
+    EDIT = "edit"  # an edit of a message the bot posted
+    DM = "dm"  # a direct message
+
+
+class OutboxStatus(StrEnum):
+    """``OutboxMessage.status``. Claimed rows are ``sending`` under a lease (bot.db.leases)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    GAVE_UP = "gave_up"  # Discord kept failing for OUTBOX_GIVE_UP_HOURS
+    UNDELIVERABLE = "undeliverable"  # closed DMs, a channel gone or forbidden: never retried
+
+
 class SignOrder(StrEnum):
     """``LetterVersion.sign_order``: how the signatories of a letter are ordered."""
 
     ALPHABETICAL = "alphabetical"
     SIGNING_DATE = "signing_date"
     POPULATION = "population"
+
+
+class PoolStatus(StrEnum):
+    """``Pool.status``: a demand pool takes pledges while open."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PledgeEnd(StrEnum):
+    """``Pledge.end_kind``: how a pledge row ended (None while it is live)."""
+
+    CHANGED = "changed"  # a newer pledge of the same city replaced it
+    WITHDRAWN = "withdrawn"  # by its city, with a reason
+
+
+class GoalCrossingKind(StrEnum):
+    """``GoalCrossing.kind``: an ask's goal was reached, or dropped below again."""
+
+    REACHED = "reached"
+    LOST = "lost"

@@ -4,11 +4,15 @@ Every function reads the time from its unit of work (``uow.now``, the bot's cloc
 reminders computed here follow the same time as the reminder worker, and tests move time
 instead of sleeping.
 
-Modules: ``scheduling`` (schedule, reschedule, cancel), ``rsvps`` (answers), ``queries``
-(read-only), ``ical`` (calendar files), ``results`` (values handed back); ``_parsing`` and
-``_records`` are internal.
+Modules: ``scheduling`` (schedule, reschedule, cancel), ``series`` (recurring actions: their
+occurrences and which ones a change touches), ``rsvps`` (answers), ``queries`` (read-only),
+``ical`` (calendar files, built with the ``icalendar`` library), ``results`` (values handed
+back); ``_parsing``, ``_recurrence`` (the rule, pure), ``_records`` and ``_announcing`` (the
+live announcement through the outbox; what it shows is public: ``announcement_board``) are
+internal. Which zone a typed time is read in: ``bot.services.timezones``.
 """
 
+from bot.services.actions._announcing import AnnouncementBoard, announcement_board
 from bot.services.actions._parsing import (
     ACTION_NOT_FOUND,
     KINDS,
@@ -19,7 +23,8 @@ from bot.services.actions._parsing import (
     response_slug,
 )
 from bot.services.actions._records import action_info
-from bot.services.actions.ical import ics, ics_text
+from bot.services.actions._recurrence import MAX_OCCURRENCES, REPEAT_LABELS
+from bot.services.actions.ical import SCOPES, ics, ics_text
 from bot.services.actions.queries import (
     action_choices,
     list_actions,
@@ -50,10 +55,14 @@ from bot.services.timezones import remembered_timezone
 __all__ = [
     "ACTION_NOT_FOUND",
     "KINDS",
+    "MAX_OCCURRENCES",
+    "REPEAT_LABELS",
     "RESPONSES",
+    "SCOPES",
     "ActionChoice",
     "ActionDetail",
     "ActionInfo",
+    "AnnouncementBoard",
     "ChangeResult",
     "CityRsvp",
     "RsvpCounts",
@@ -61,6 +70,7 @@ __all__ = [
     "ScheduleResult",
     "action_choices",
     "action_info",
+    "announcement_board",
     "cancel_action",
     "ics",
     "ics_text",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from bot.db.models import Coalition
 from bot.db.models.enums import ActionKind, RsvpResponse
 from bot.db.uow import UnitOfWork
 from bot.errors import InvalidInput, NotFound
 from bot.services.common import Actor, fold
 from bot.services.lookups import parse_choice_id
-from bot.services.timeparse import ParsedTime, parse_local_datetime, zone_from_name
-from bot.services.timezones import remember_timezone, remembered_timezone
+from bot.services.timeparse import ParsedTime, parse_local_datetime
+from bot.services.timezones import ChosenZone, default_zone
 
 KINDS: dict[str, str] = {
     ActionKind.MEETING: "Meeting",
@@ -31,10 +32,6 @@ NOTE_LEN = 500
 REASON_LEN = 500
 MAX_DURATION_MINUTES = 7 * 24 * 60
 ACTION_NOT_FOUND = "I can't find that action in this server. Pick one from the list as you type."
-NO_ZONE = (
-    "Please choose a time zone in the timezone option (for example Europe/Paris). "
-    "I'll remember it for next time."
-)
 
 
 def kind_slug(value: str | None) -> str:
@@ -93,13 +90,19 @@ def parse_action_id(value: str | int | None) -> int:
 
 
 async def read_time(
-    uow: UnitOfWork, actor: Actor, when: str, tz_name: str | None
-) -> tuple[ParsedTime, str]:
-    """``when`` in ``tz_name`` (or the zone the actor used last time, remembered anew)."""
-    zone_name = (tz_name or "").strip() or await remembered_timezone(uow, actor.user_id)
-    if not zone_name:
-        raise InvalidInput(NO_ZONE)
-    zone = zone_from_name(zone_name)
-    parsed = parse_local_datetime(when, zone.key, uow.now)
-    await remember_timezone(uow, actor.user_id, zone.key)
-    return parsed, zone.key
+    uow: UnitOfWork,
+    actor: Actor,
+    when: str,
+    tz_name: str | None,
+    *,
+    coalition: Coalition | None = None,
+    fallback: ChosenZone | None = None,
+    locale: str | None = None,
+) -> tuple[ParsedTime, ChosenZone]:
+    """``when`` read in ``tz_name``, else in the zone that defaults (bot.services.timezones),
+    in the user's ``locale`` (Discord's): the time and the zone it was read in."""
+    zone = await default_zone(
+        uow, actor, tz_name, coalition=coalition, fallback=fallback, locale=locale
+    )
+    parsed = parse_local_datetime(when, zone.name, uow.now, locale=locale)
+    return parsed, zone

@@ -63,6 +63,8 @@ def info(action: Action, coalition: Coalition, title_of_ask: str | None) -> Acti
         cancel_reason=action.cancel_reason,
         announcement_channel_id=action.announcement_channel_id,
         announcement_message_id=action.announcement_message_id,
+        series_id=action.series_id,
+        recurrence_at=action.recurrence_at,
     )
 
 

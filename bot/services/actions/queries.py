@@ -35,8 +35,25 @@ async def list_actions(
         query = query.where(Action.starts_at <= now).order_by(Action.starts_at.desc(), Action.id)
     else:
         query = query.where(Action.starts_at > now).order_by(Action.starts_at, Action.id)
-    actions = (await uow.session.scalars(query.limit(200))).all()
+    actions = (await uow.session.scalars(query.limit(1000 if when != "past" else 200))).all()
+    if when != "past":
+        actions = _next_of_each_series(list(actions))[:200]
     return coalition.name, [info(a, coalition, None) for a in actions]
+
+
+def _next_of_each_series(upcoming: list[Action]) -> list[Action]:
+    """One-off actions, and of each recurring action only its next occurrence (the next one
+    not cancelled, else the next one), in the order given."""
+    chosen: dict[int, Action] = {}
+    for a in upcoming:
+        if a.series_id is None:
+            continue
+        held = chosen.get(a.series_id)
+        if held is None or (
+            held.status == ActionStatus.CANCELLED and a.status != ActionStatus.CANCELLED
+        ):
+            chosen[a.series_id] = a
+    return [a for a in upcoming if a.series_id is None or chosen[a.series_id] is a]
 
 
 async def upcoming_actions(

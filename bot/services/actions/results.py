@@ -30,6 +30,12 @@ class ActionInfo:
     cancel_reason: str | None
     announcement_channel_id: int | None
     announcement_message_id: int | None
+    series_id: int | None = None  # an occurrence of a recurring action
+    recurrence_at: datetime | None = None  # the start its series' rule gave it
+
+    @property
+    def recurring(self) -> bool:
+        return self.series_id is not None
 
     @property
     def cancelled(self) -> bool:
@@ -73,6 +79,11 @@ class ScheduleResult:
     action: ActionInfo
     note: str | None  # e.g. "happens twice; I used the first one"
     reminders_at: list[datetime]
+    outbox_ids: tuple[int, ...] = ()  # the announcement, queued (bot.services.outbox)
+    reading: str = ""  # the time in words, as read ("read as Tuesday 3 March 2026, 10:00 …")
+    zone_words: str = ""  # where the zone came from ("your zone", "the coalition's zone")
+    repeats: str | None = None  # "weekly on Tuesday at 10:00 Europe/Paris"
+    occurrences: tuple[datetime, ...] = ()  # every start of the series, soonest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,9 @@ class ChangeResult:
     notice_id: int  # the change notice the reminder runtime delivers (DMs + channel)
     answered_cities: list[str]
     reminders_at: list[datetime]
+    outbox_ids: tuple[int, ...] = ()  # the announcement's edit, queued (bot.services.outbox)
+    reading: str = ""  # the new time in words, as read
+    changed: int = 1  # occurrences changed (a recurring action: this one, or it and later ones)
 
 
 @dataclass(frozen=True, slots=True)

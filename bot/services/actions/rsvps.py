@@ -8,6 +8,7 @@ from bot.db.models import City, Coalition, Representative, Rsvp
 from bot.db.models.enums import ActionStatus, MembershipStatus, RepresentativeStatus
 from bot.db.uow import UnitOfWork
 from bot.errors import ChoiceNeeded, Conflict
+from bot.services.actions._announcing import refresh_announcement
 from bot.services.actions._parsing import NOTE_LEN, response_slug
 from bot.services.actions._records import get_action, info
 from bot.services.actions.results import RsvpResult
@@ -105,4 +106,5 @@ async def rsvp(
         )
     )
     await session.flush()
+    await refresh_announcement(uow, action, frequent=True)  # its answer counts
     return RsvpResult(info(action, coalition, None), city.name, slug, before, note_)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Ask, AskEvent, AskVersion, City, Coalition, SignOn
+from bot.db.models import Ask, AskEvent, AskVersion, City, Coalition, SignOn, Statement
 from bot.db.models.enums import AskEventKind, SignOnEnd
 from bot.db.uow import UnitOfWork
 from bot.services.asks.results import AlreadyWithdrawn
@@ -63,6 +63,20 @@ async def already_withdrawn(
     if last is None or last.withdrawn_at is None or last.end_kind == SignOnEnd.LEFT:
         return None
     return AlreadyWithdrawn(city.name, title, last.withdrawn_at, verb)
+
+
+async def has_statement(uow: UnitOfWork, ask_id: int, city_id: int) -> bool:
+    """The city has a current statement on the ask (bot.services.statements)."""
+    found = await uow.session.scalar(
+        select(Statement.id)
+        .where(
+            Statement.ask_id == ask_id,
+            Statement.city_id == city_id,
+            Statement.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def time_after_locks(uow: UnitOfWork) -> datetime:

@@ -6,12 +6,13 @@ Pure functions; no database.
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.db.models.core import NAME_LEN, TEXT_LEN
 from bot.errors import InvalidInput
 from bot.services.common import clean_text
-from bot.services.timeparse import parse_local_datetime
+from bot.services.timeparse import parse_local_datetime, zone_from_name
 
 TITLE_LEN = NAME_LEN  # 100
 TARGET_LEN = 200
@@ -22,20 +23,47 @@ DIFF_LEN = 1500
 STATUSES = ("open", "closed", "all")
 
 
-def parse_deadline(
-    deadline: datetime | None, deadline_text: str | None, tz_name: str | None, now: datetime
-) -> tuple[datetime | None, str | None]:
-    """An aware ``deadline``, or ``deadline_text`` read in ``tz_name``; with the parser's note."""
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    when: datetime | None
+    note: str | None = None  # a choice made for the user ("happens twice; the first one")
+    reading: str = ""  # the deadline in words, as read, to show ("read as …")
+
+
+def read_deadline(
+    deadline: datetime | None,
+    deadline_text: str | None,
+    tz_name: str | None,
+    now: datetime,
+    *,
+    locale: str | None = None,
+) -> Deadline:
+    """An aware ``deadline``, or ``deadline_text`` read in ``tz_name`` and the user's
+    ``locale`` (Discord's ``interaction.locale``: "12/25" is month-first for en-US)."""
     if deadline is not None:
         if deadline.tzinfo is None or deadline.utcoffset() is None:
             raise ValueError("deadline must be timezone-aware")
         if deadline <= now:
             raise InvalidInput("The deadline is in the past. Please choose a future time.")
-        return deadline, None
+        return Deadline(deadline)
     if deadline_text is not None and deadline_text.strip():
-        parsed = parse_local_datetime(deadline_text, tz_name, now)
-        return parsed.when, parsed.note
-    return None, None
+        parsed = parse_local_datetime(deadline_text, tz_name, now, locale=locale)
+        return Deadline(parsed.when, parsed.note, parsed.reading)
+    return Deadline(None)
+
+
+def deadline_prefill(deadline: datetime | None, zone_name: str | None) -> tuple[str, str]:
+    """An edit form's deadline and zone boxes: the deadline on the wall clock of the zone it
+    was set in (so changing only the date keeps its time of day), and that zone."""
+    if deadline is None:
+        return "", zone_name or ""
+    try:
+        zone = zone_from_name(zone_name) if zone_name else None
+    except InvalidInput:
+        zone = None
+    if zone is None:
+        return deadline.astimezone(UTC).strftime("%Y-%m-%d %H:%M"), "UTC"
+    return deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M"), zone.key
 
 
 def clean_title(value: str | None) -> str:

@@ -4,21 +4,24 @@ and the checks made before the create and edit forms open."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.models import Ask, AskVersion, City, Membership, Representative, SignOn
+from bot.db.models import Ask, AskVersion, City, Coalition, Membership, Representative, SignOn
 from bot.db.models.enums import AskEventKind, AskStatus, RepresentativeStatus
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput
 from bot.services import events
+from bot.services.asks import _announce
 from bot.services.asks._rows import event, managed_ask, time_after_locks
 from bot.services.asks._text import (
+    Deadline,
     clean_body,
     clean_target,
     clean_title,
     document,
-    parse_deadline,
+    read_deadline,
     text_diff,
 )
 from bot.services.asks.results import (
@@ -32,6 +35,35 @@ from bot.services.asks.results import (
 from bot.services.common import Actor
 from bot.services.guards import managed_coalition
 from bot.services.lookups import active_membership_clause
+from bot.services.timezones import ChosenZone, ZoneSource, default_zone
+
+
+async def _deadline(
+    uow: UnitOfWork,
+    actor: Actor,
+    coalition: Coalition,
+    deadline: datetime | None,
+    deadline_text: str | None,
+    tz_name: str | None,
+    *,
+    kept_zone: str | None = None,
+    locale: str | None = None,
+) -> tuple[Deadline, str | None]:
+    """The deadline and the zone to keep with it (the edit form shows it on that wall clock).
+
+    A typed deadline is read in ``tz_name``, else in the zone it was set in before
+    (``kept_zone``), else in the zone that defaults (the person's, the coalition's, the
+    server's: bot.services.timezones), in the user's ``locale``."""
+    if deadline is None and deadline_text is not None and deadline_text.strip():
+        fallback = ChosenZone(kept_zone, ZoneSource.ACTION) if kept_zone else None
+        zone = await default_zone(
+            uow, actor, tz_name, coalition=coalition, fallback=fallback, locale=locale
+        )
+        found = read_deadline(None, deadline_text, zone.name, uow.now, locale=locale)
+        return found, zone.name
+    found = read_deadline(deadline, None, None, uow.now)
+    tz = deadline.tzinfo if deadline is not None else None
+    return found, tz.key if isinstance(tz, ZoneInfo) else None
 
 
 async def create_ask(
@@ -45,22 +77,28 @@ async def create_ask(
     deadline: datetime | None = None,
     deadline_text: str | None = None,
     tz_name: str | None = None,
+    locale: str | None = None,
 ) -> AskCreated:
     """/ask create: coordinators of the coalition or admins.
 
-    The deadline is either an aware datetime or ``deadline_text`` + ``tz_name`` (see timeparse).
+    The deadline is either an aware datetime or ``deadline_text`` read in ``tz_name`` (else
+    the zone that defaults) and the user's ``locale`` (see timeparse); its zone is kept.
     """
     now = uow.now
     title, target, body = clean_title(title), clean_target(target), clean_body(text)
-    when, note = parse_deadline(deadline, deadline_text, tz_name, now)
     session = uow.session
     coalition = await managed_coalition(session, actor, coalition_id, "create asks in it")
+    found, zone = await _deadline(
+        uow, actor, coalition, deadline, deadline_text, tz_name, locale=locale
+    )
+    when = found.when
     ask = Ask(
         guild_id=actor.guild_id,
         coalition_id=coalition.id,
         status=AskStatus.OPEN,
         current_version=1,
         deadline=when,
+        deadline_timezone=zone if when is not None else None,
         created_by=actor.user_id,
         created_at=now,
     )
@@ -89,6 +127,7 @@ async def create_ask(
             "created_at": now,
         },
     )
+    queued = await _announce.created(uow, coalition, ask)
     return AskCreated(
         id=ask.id,
         coalition_id=coalition.id,
@@ -99,7 +138,9 @@ async def create_ask(
         text=body,
         version=1,
         deadline=when,
-        deadline_note=note,
+        deadline_note=found.note,
+        outbox_ids=queued,
+        deadline_reading=found.reading,
     )
 
 
@@ -116,6 +157,7 @@ async def edit_ask(
     tz_name: str | None = None,
     clear_deadline: bool = False,
     expected_version: int | None = None,
+    locale: str | None = None,
 ) -> EditResult:
     """/ask edit: coordinators. ``None`` leaves a field unchanged.
 
@@ -126,18 +168,31 @@ async def edit_ask(
     ``expected_version`` is the version the edit form was opened on: if the ask has moved on
     since, nothing is saved and AskEditedMeanwhile shows the other edit. The ask row is locked,
     so of two edits submitted from one version exactly one is saved.
+
+    A typed deadline without a zone is read in the zone the deadline was set in (else the one
+    that defaults), in the user's ``locale``; the zone it was read in is kept.
     """
     now = uow.now
     new_title = clean_title(title) if title is not None else None
     new_target = clean_target(target) if target is not None else None
     new_body = clean_body(text) if text is not None else None
-    when, note = parse_deadline(deadline, deadline_text, tz_name, now)
     session = uow.session
     ask, coalition, ver = await managed_ask(session, actor, ask_id, "edit asks", lock="update")
     if ask.status != AskStatus.OPEN:
         raise Conflict(f'"{ver.title}" is closed; reopen it (/ask reopen) before editing.')
     if expected_version is not None and expected_version != ask.current_version:
         raise await _edited_meanwhile(uow, ask, ver, expected_version)
+    found, zone = await _deadline(
+        uow,
+        actor,
+        coalition,
+        deadline,
+        deadline_text,
+        tz_name,
+        kept_zone=ask.deadline_timezone,
+        locale=locale,
+    )
+    when = found.when
 
     final_title = new_title if new_title is not None else ver.title
     final_target = new_target if new_target is not None else ver.target
@@ -182,6 +237,7 @@ async def edit_ask(
         recipients = await _reconfirmation_recipients(uow, ask)
     if deadline_changed:
         ask.deadline = None if clear_deadline else when
+        ask.deadline_timezone = None if clear_deadline else zone
         changed.append("deadline")
     session.add(
         event(
@@ -206,6 +262,7 @@ async def edit_ask(
             "edited_at": now,
         },
     )
+    await _announce.refresh(uow, ask)  # the new text, or the new deadline
     return EditResult(
         ask_id=ask.id,
         title=final_title,
@@ -214,9 +271,19 @@ async def edit_ask(
         new_version=ask.current_version != old_version,
         changed=changed,
         deadline=ask.deadline,
-        deadline_note=note,
+        deadline_note=found.note,
         diff=diff,
         to_notify=recipients,
+        outbox_ids=await _announce.reconfirmation_dms(
+            uow,
+            ask,
+            recipients,
+            title=final_title,
+            old_version=old_version,
+            diff=diff,
+            guild_id=ask.guild_id,
+        ),
+        deadline_reading=found.reading if deadline_changed and not clear_deadline else "",
     )
 
 
@@ -309,6 +376,7 @@ async def _set_status(
                 "closed_at": now,
             },
         )
+    await _announce.refresh(uow, ask)  # closed: no Sign button; reopened: back
     return AskStatusResult(ask.id, ver.title, status, now)
 
 
@@ -344,4 +412,5 @@ async def edit_form(uow: UnitOfWork, actor: Actor, ask_id: int) -> EditForm:
         text=ver.body,
         version=ask.current_version,
         deadline=ask.deadline,
+        deadline_zone=ask.deadline_timezone if ask.deadline is not None else None,
     )

@@ -1,18 +1,24 @@
-"""Reading asks (read-only): list, show, signatories, history."""
+"""Reading asks (read-only): list, show, the full text, signatories, history, and what the
+ask's live announcement shows (for the outbox, which has no actor)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import and_, select
 
-from bot.db.models import Ask, AskEvent, AskVersion, City, SignOn
+from bot.db.models import Ask, AskEvent, AskVersion, City, Coalition, SignOn
 from bot.db.models.enums import MembershipStatus, SignOnEnd
 from bot.db.uow import UnitOfWork
 from bot.errors import InvalidInput, NotFound
+from bot.services.asks._rows import progress
 from bot.services.asks._text import STATUSES
 from bot.services.asks.results import (
     AskDetail,
     AskEventInfo,
+    AskPost,
     AskSummary,
+    AskText,
     LeftInfo,
     MissingCity,
     Signatories,
@@ -188,6 +194,57 @@ async def show_ask(uow: UnitOfWork, actor: Actor, ask_id: int) -> AskDetail:
         created_at=ask.created_at,
         closed_at=ask.closed_at,
         signatories=await _signatories(uow, ask, version),
+    )
+
+
+def _edited_at(ask: Ask, version: AskVersion) -> datetime | None:
+    return version.created_at if ask.current_version > 1 else None
+
+
+async def full_text(uow: UnitOfWork, actor: Actor, ask_id: int) -> AskText:
+    """Read the full text (the button under an ask): anyone in the ask's server."""
+    ask, coalition, version = await get_ask(uow.session, actor, ask_id)
+    return AskText(
+        ask_id=ask.id,
+        coalition_name=coalition.name,
+        title=version.title,
+        target=version.target,
+        text=version.body,
+        version=ask.current_version,
+        edited_at=_edited_at(ask, version),
+        deadline=ask.deadline,
+        status=ask.status,
+    )
+
+
+async def announcement_state(uow: UnitOfWork, ask_id: int) -> AskPost | None:
+    """The ask's live announcement as it is now; None when the ask is gone."""
+    row = (
+        await uow.session.execute(
+            select(Ask, AskVersion, Coalition.name)
+            .join(
+                AskVersion,
+                and_(AskVersion.ask_id == Ask.id, AskVersion.version == Ask.current_version),
+            )
+            .join(Coalition, Coalition.id == Ask.coalition_id)
+            .where(Ask.id == ask_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    ask, version, coalition_name = row
+    signed, total = await progress(uow, ask)
+    return AskPost(
+        ask_id=ask.id,
+        coalition_name=coalition_name,
+        title=version.title,
+        target=version.target,
+        text=version.body,
+        edited_at=_edited_at(ask, version),
+        deadline=ask.deadline,
+        status=ask.status,
+        signed=signed,
+        total=total,
     )
 
 

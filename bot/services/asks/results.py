@@ -6,9 +6,10 @@ Frozen dataclasses of plain values: a cog renders them without touching the data
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.errors import Conflict
+from bot.errors import Conflict, InvalidInput
+from bot.services.asks._text import deadline_prefill
 from bot.services.timeparse import format_utc
 
 # --- errors the cog may want to render richly ---
@@ -21,6 +22,19 @@ class AlreadySigned(Conflict):
         super().__init__(f"{city_name} already signed on {format_utc(signed_at)}.")
         self.city_name = city_name
         self.signed_at = signed_at
+
+
+class AuthorityRequired(InvalidInput):
+    """The coalition requires proof of authority and the sign-on gave none (or too little)."""
+
+    def __init__(self, coalition_name: str, missing: str) -> None:
+        super().__init__(
+            f"{coalition_name} requires the basis of every sign-on: {missing}. Give the council "
+            "resolution or mayoral decision you sign under: its reference, its date "
+            '(YYYY-MM-DD) and, if it is published, its URL (the form of "Give the basis and '
+            'sign", or the basis options of /ask sign).'
+        )
+        self.coalition_name = coalition_name
 
 
 class AskChanged(Conflict):
@@ -123,6 +137,44 @@ class AskCreated:
     version: int
     deadline: datetime | None
     deadline_note: str | None  # e.g. "happens twice ... I used the first one"
+    outbox_ids: tuple[int, ...] = ()  # the announcement, queued (bot.services.outbox)
+    deadline_reading: str = ""  # the typed deadline in words, as read ("read as …"), to show
+
+
+BASIS_KIND_WORDS = {
+    "council_resolution": "council resolution",
+    "mayoral_decision": "mayoral decision",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """A sign-on's proof of authority: a council resolution or mayoral decision (BasisKind)."""
+
+    kind: str
+    reference: str
+    date: date | None
+    url: str | None = None
+
+    @property
+    def kind_words(self) -> str:
+        return BASIS_KIND_WORDS.get(self.kind, self.kind)
+
+    def describe(self) -> str:
+        """One line: "council resolution 2026-117 of 2026-11-20 (https://…)"."""
+        text = f"{self.kind_words} {self.reference}"
+        if self.date is not None:
+            text += f" of {self.date.isoformat()}"
+        return f"{text} ({self.url})" if self.url else text
+
+    def payload(self) -> dict[str, object]:
+        """As sent in webhooks."""
+        return {
+            "kind": self.kind,
+            "reference": self.reference,
+            "date": self.date.isoformat() if self.date else None,
+            "url": self.url,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +190,7 @@ class SignatoryInfo:
     confirmed_at: datetime
     confirmed_by: int
     note: str | None
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +289,8 @@ class SignPrompt:
     city_name: str
     signer_title: str | None
     needs_reconfirmation: bool  # the city signed an earlier version; confirming re-confirms
+    authority_required: bool = False  # the coalition requires the basis of a sign-on
+    basis: Basis | None = None  # the basis given with /ask sign, checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +307,62 @@ class SignResult:
     signed: int  # progress after this action
     total: int
     channel_id: int | None
+    outbox_ids: tuple[int, ...] = ()  # the progress line, queued (bot.services.outbox)
+    # The next step offered after signing: the ask is open to statements (it is open), and
+    # whether the city already has one there.
+    takes_statements: bool = False
+    has_statement: bool = False
+    basis: Basis | None = None  # the proof of authority on record for this sign-on
+
+
+@dataclass(frozen=True, slots=True)
+class CityChoice:
+    """One of the presser's cities on an ask (Sign for my city, several cities)."""
+
+    city_id: int
+    city_name: str
+    signed: bool  # already stands behind the current version
+
+
+@dataclass(frozen=True, slots=True)
+class SignChoice:
+    """What Sign for my city opens: the prompt for the presser's one city, or a chooser."""
+
+    ask_id: int
+    title: str
+    prompt: SignPrompt | None  # one city: the same prompt as /ask sign
+    cities: tuple[CityChoice, ...] = ()  # several cities: choose one
+
+
+@dataclass(frozen=True, slots=True)
+class AskText:
+    """The whole ask, for Read the full text."""
+
+    ask_id: int
+    coalition_name: str
+    title: str
+    target: str
+    text: str
+    version: int
+    edited_at: datetime | None  # when the current text was written, if edited since created
+    deadline: datetime | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskPost:
+    """What an ask's live announcement shows when it is sent (rendered by the outbox)."""
+
+    ask_id: int
+    coalition_name: str
+    title: str
+    target: str
+    text: str
+    edited_at: datetime | None
+    deadline: datetime | None
+    status: str
+    signed: int
+    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +376,7 @@ class WithdrawResult:
     signed: int
     total: int
     channel_id: int | None
+    outbox_ids: tuple[int, ...] = ()  # the progress line, queued (bot.services.outbox)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +398,8 @@ class EditResult:
     deadline_note: str | None
     diff: str  # unified diff of title/target/text, at most 1,500 characters ("" if none)
     to_notify: list[Recipient] = field(default_factory=list)  # DM each with a Confirm button
+    outbox_ids: tuple[int, ...] = ()  # the DMs to ``to_notify``, queued in that order
+    deadline_reading: str = ""  # a new deadline in words, as read ("read as …"), to show
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,3 +434,12 @@ class EditForm:
     text: str
     version: int
     deadline: datetime | None
+    # The zone the deadline was typed in (None: not known, e.g. set before zones were kept):
+    # the form shows the deadline on that wall clock and keeps the zone.
+    deadline_zone: str | None = None
+
+    @property
+    def deadline_boxes(self) -> tuple[str, str]:
+        """The form's deadline and time zone boxes: the deadline on the wall clock of the zone
+        it was set in, and that zone (UTC when the zone is not known)."""
+        return deadline_prefill(self.deadline, self.deadline_zone)

@@ -4,6 +4,7 @@
 - ``queries``: /coalition list and show (reads).
 - ``lifecycle``: create, and archive (its plan, then the archive).
 - ``membership``: join, approve, reject, leave.
+- ``requests``: the Approve and Reject buttons of a join request's notice.
 - ``coordinators``: add and remove coordinators.
 - ``settings``: the announcement channel and whether joining needs approval.
 """
@@ -26,6 +27,7 @@ from bot.services.coalitions.membership import (
     reject_membership,
 )
 from bot.services.coalitions.queries import list_coalitions, show_coalition
+from bot.services.coalitions.requests import approve_request, reject_request
 from bot.services.coalitions.results import (
     ArchivePlan,
     ArchiveResult,
@@ -56,6 +58,7 @@ __all__ = [
     "SettingsResult",
     "add_coordinator",
     "approve_membership",
+    "approve_request",
     "archive_coalition",
     "archive_plan",
     "create_coalition",
@@ -65,6 +68,7 @@ __all__ = [
     "leave_coalition",
     "list_coalitions",
     "reject_membership",
+    "reject_request",
     "remove_coordinator",
     "set_approval",
     "set_channel",

@@ -1,4 +1,9 @@
-"""Member cities: /coalition join, approve, reject and leave."""
+"""Member cities: /coalition join, approve, reject and leave.
+
+A join that needs approval posts a notice with Approve and Reject (bot.services.requests);
+the decision edits it and tells the requester. Joins and leaves are announced in the
+coalition's channel, and each open ask's post and goal follow the new member count.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from bot.db.models import (
 )
 from bot.db.models.enums import (
     AskEventKind,
+    AskStatus,
     MembershipEnd,
     MembershipStatus,
     RepresentativeStatus,
@@ -26,13 +32,14 @@ from bot.db.models.enums import (
 )
 from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, NotFound
-from bot.services import events
+from bot.services import asks, events, goals
 from bot.services.coalitions._queries import current_membership
 from bot.services.coalitions.results import MembershipResult
 from bot.services.common import Actor
 from bot.services.guards import managed_coalition
 from bot.services.lookups import get_city, get_coalition
 from bot.services.permissions import acting_city, can_manage_coalition, ensure_not_archived
+from bot.services.requests import join_decided, join_requested, membership_news
 
 
 def _already_member(m: Membership, coalition: Coalition, city: City) -> Conflict:
@@ -44,10 +51,32 @@ def _already_member(m: Membership, coalition: Coalition, city: City) -> Conflict
     )
 
 
+async def members_changed(uow: UnitOfWork, actor: Actor, coalition: Coalition) -> None:
+    """The member count changed: each open ask's post shows it, and its goal is judged again."""
+    open_asks = await uow.session.scalars(
+        select(Ask)
+        .where(Ask.coalition_id == coalition.id, Ask.status == AskStatus.OPEN)
+        .order_by(Ask.id)
+    )
+    for ask in open_asks.all():
+        await asks.refresh_announcement(uow, ask)
+        await goals.judge(uow, ask.id, user_id=actor.user_id)
+
+
 async def join_coalition(
-    uow: UnitOfWork, actor: Actor, *, coalition_id: int, city_id: int | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    coalition_id: int,
+    city_id: int | None = None,
+    system_channel_id: int | None = None,
 ) -> MembershipResult:
-    """/coalition join: a verified representative brings their city in."""
+    """/coalition join: a verified representative brings their city in.
+
+    Needing approval, the request's notice (Approve / Reject) goes to the coalition's channel,
+    else where representation requests go (``system_channel_id``: the server's system
+    channel, when the bot may post there). Otherwise the join is announced at once.
+    """
     session = uow.session
     coalition = await get_coalition(session, actor, coalition_id, lock="update")
     ensure_not_archived(coalition)
@@ -76,7 +105,15 @@ async def join_coalition(
         if existing is None:  # pragma: no cover
             raise
         raise _already_member(existing, coalition, city) from None
-    return MembershipResult(coalition.id, coalition.name, city.id, city.name, m.status)
+    notice = None
+    if m.status == MembershipStatus.PENDING:
+        notice = await join_requested(uow, m, coalition, system_channel_id=system_channel_id)
+    else:
+        await membership_news(uow, coalition, city, change="joined")
+        await members_changed(uow, actor, coalition)
+    return MembershipResult(
+        coalition.id, coalition.name, city.id, city.name, m.status, notice_channel_id=notice
+    )
 
 
 async def _pending_request(
@@ -106,6 +143,8 @@ async def approve_membership(
     m.approved_at = uow.now
     m.approved_by = actor.user_id
     await uow.session.flush()
+    await join_decided(uow, m, coalition, city)
+    await members_changed(uow, actor, coalition)
     return MembershipResult(
         coalition.id, coalition.name, city.id, city.name, MembershipStatus.ACTIVE
     )
@@ -125,6 +164,7 @@ async def reject_membership(
     m.ended_by = actor.user_id
     m.end_reason = MembershipEnd.REJECTED
     await uow.session.flush()
+    await join_decided(uow, m, coalition, city)
     return MembershipResult(
         coalition.id, coalition.name, city.id, city.name, MembershipEnd.REJECTED
     )
@@ -172,6 +212,11 @@ async def leave_coalition(
     m.end_reason = reason
     await session.flush()
     ended = await _end_sign_ons(uow, actor, coalition, city, reason, now)
+    if m.status == MembershipStatus.PENDING:
+        await join_decided(uow, m, coalition, city)  # a request withdrawn: its notice says so
+    else:
+        await membership_news(uow, coalition, city, change=reason)
+        await members_changed(uow, actor, coalition)
     return MembershipResult(
         coalition.id, coalition.name, city.id, city.name, reason, ended_sign_ons=ended
     )

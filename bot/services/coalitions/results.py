@@ -74,6 +74,7 @@ class MembershipResult:
     city_name: str
     status: str  # "active" | "pending" (join) or the end reason "left" | "removed" | "rejected"
     ended_sign_ons: int = 0  # leaving: signatures that stopped counting (state "left")
+    notice_channel_id: int | None = None  # a join needing approval: where its notice went
 
 
 @dataclass(frozen=True, slots=True)

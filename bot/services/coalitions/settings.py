@@ -1,9 +1,12 @@
-"""A coalition's own settings: its announcement channel and whether joining needs approval.
+"""A coalition's own settings: its announcement channel, whether joining needs approval, and
+whether a sign-on must give its basis (proof of authority).
 
 (Reminder offsets and the weekly digest are set by the reminders and digests services.)
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
@@ -39,3 +42,21 @@ async def set_approval(
     coalition.requires_approval = bool(required)
     await uow.session.flush()
     return _result(coalition)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityResult:
+    coalition_id: int
+    coalition_name: str
+    authority_required: bool
+
+
+async def set_authority(
+    uow: UnitOfWork, actor: Actor, *, coalition_id: int, required: bool
+) -> AuthorityResult:
+    """Require (or stop requiring) the basis of every new sign-on: a council resolution or
+    mayoral decision with its reference and date. Sign-ons already made are kept as they are."""
+    coalition = await _managed(uow, actor, coalition_id)
+    coalition.authority_required = bool(required)
+    await uow.session.flush()
+    return AuthorityResult(coalition.id, coalition.name, coalition.authority_required)

@@ -2,15 +2,20 @@
 
 Counted as signed is exactly what bot.services.lookups counts: a current sign-on
 confirmed for the ask's current version, by a current active member city.
+
+Who signs for a city: the name and title of its current statement; without a statement, the
+name the signer gave in their latest statement for that city (any ask) and the title they
+were verified under. A city with neither name is listed by title and city, never by a
+placeholder (bot.documents.Signatory).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from bot.db.models import Ask, City, Membership, SignOn, Statement
 from bot.documents.letter import Signatory, StatementText
@@ -25,6 +30,28 @@ def _counted(ask: Ask) -> ColumnElement[bool]:
 def _statement(body: str | None, name: str, title: str | None) -> StatementText | None:
     """The city's current statement; ``body`` is None (outer join) when it has none."""
     return StatementText(body, name, title) if body is not None else None
+
+
+def signer_name(
+    user_id: ColumnElement[int] | QueryableAttribute[int],
+    city_id: ColumnElement[int] | QueryableAttribute[int],
+) -> ScalarSelect[str]:
+    """The name ``user_id`` last printed for ``city_id`` (their latest statement not withdrawn,
+    on any ask): a correlated subquery. The bot stores Discord ids, not names; a name someone
+    typed into a statement form for the letter is the only name of theirs the letter may use.
+    """
+    known = aliased(Statement)
+    return (
+        select(known.signatory_name)
+        .where(
+            known.user_id == user_id,
+            known.city_id == city_id,
+            known.withdrawn_at.is_(None),
+        )
+        .order_by(known.created_at.desc(), known.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 async def counted_city_ids(
@@ -70,9 +97,13 @@ async def letter_signatories(session: AsyncSession, ask: Ask) -> list[Signatory]
             City.population,
             SignOn.signed_at,
             SignOn.signer_title,
+            signer_name(SignOn.user_id, SignOn.city_id).label("signer_name"),
             Statement.body,
             Statement.signatory_name,
             Statement.signatory_title,
+            SignOn.basis_kind,
+            SignOn.basis_reference,
+            SignOn.basis_date,
         )
         .select_from(SignOn)
         .join(City, City.id == SignOn.city_id)
@@ -88,7 +119,11 @@ async def letter_signatories(session: AsyncSession, ask: Ask) -> list[Signatory]
             population=population,
             signed_at=signed_at,
             signer_title=signer_title,
+            signer_name=known_name,
             statement=_statement(body, signatory_name, signatory_title),
+            basis_kind=basis_kind,
+            basis_reference=basis_reference,
+            basis_date=basis_date,
         )
         for (
             city_id,
@@ -97,8 +132,12 @@ async def letter_signatories(session: AsyncSession, ask: Ask) -> list[Signatory]
             population,
             signed_at,
             signer_title,
+            known_name,
             body,
             signatory_name,
             signatory_title,
+            basis_kind,
+            basis_reference,
+            basis_date,
         ) in rows
     ]

@@ -1,5 +1,6 @@
 """/setup: the server's choices made by its admins (announcement channel, who creates
-coalitions, who verifies representatives) and the channel permissions the bot needs."""
+coalitions, who verifies representatives, where representation requests are posted) and the
+channel permissions the bot needs."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class SetupInfo:
     # Members with this role verify representatives of cities in no active coalition (as
     # admins do). None: admins only.
     verifier_role_id: int | None = None
+    # Where representation requests are posted with Verify and Turn down. None: the system
+    # channel, if the bot may post there.
+    requests_channel_id: int | None = None
 
 
 def missing_permissions(granted: dict[str, bool]) -> list[str]:
@@ -62,6 +66,7 @@ def _info(row: GuildSettings | None) -> SetupInfo:
         row.coalition_creator_role_id,
         anyone_creates=bool(row.anyone_creates_coalitions),
         verifier_role_id=row.verifier_role_id,
+        requests_channel_id=row.requests_channel_id,
     )
 
 
@@ -114,5 +119,14 @@ async def set_verifier_role(uow: UnitOfWork, actor: Actor, role_id: int | None) 
         )
     row = await _settings_row(uow, actor.guild_id)
     row.verifier_role_id = role_id
+    await uow.session.flush()
+    return _info(row)
+
+
+async def set_requests_channel(uow: UnitOfWork, actor: Actor, channel_id: int) -> SetupInfo:
+    """Representation requests (/city represent) are posted here with Verify and Turn down."""
+    _require_admin(actor)
+    row = await _settings_row(uow, actor.guild_id)
+    row.requests_channel_id = channel_id
     await uow.session.flush()
     return _info(row)

@@ -18,7 +18,7 @@ from bot.db.models.enums import (
 )
 from bot.services.lookups import current_memberships
 from bot.services.reminders._recipients import coordinator_ids
-from bot.services.reminders.offsets import offset_delta
+from bot.services.reminders.offsets import due_before, offset_delta
 from bot.services.reminders.results import ActionContent, ChangeContent, Plan, Skip
 from bot.services.reminders.rows import action_key
 
@@ -57,9 +57,11 @@ async def plan_action(
     if action is None or action.status != ActionStatus.SCHEDULED:
         return Skip(reminder.id, ReminderStatus.CANCELLED, "action cancelled")
     label = reminder.offset_label or ""
-    if reminder.dedupe_key != action_key(
-        action, label
-    ) or reminder.due_at != action.starts_at - offset_delta(label):
+    # Due at the local time of day for whole days (offsets.due_before); a row armed before
+    # that rule counted elapsed time, and is just as current.
+    current = {due_before(action.starts_at, label, action.timezone)}
+    current.add(action.starts_at - offset_delta(label))
+    if reminder.dedupe_key != action_key(action, label) or reminder.due_at not in current:
         return Skip(
             reminder.id, ReminderStatus.CANCELLED, "action rescheduled since this reminder was set"
         )

@@ -4,11 +4,9 @@ old rows stale."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Ask, AskEvent, AskVersion, Coalition, Reminder
 from bot.db.models.enums import (
@@ -18,6 +16,7 @@ from bot.db.models.enums import (
     ReminderKind,
     ReminderStatus,
 )
+from bot.db.uow import UnitOfWork
 from bot.services.lookups import current_memberships, signed_city_ids
 from bot.services.reminders._recipients import coordinator_ids
 from bot.services.reminders.offsets import ASK_OFFSETS, offset_delta
@@ -29,9 +28,10 @@ def _deadline_epoch(dedupe_key: str) -> str:
     return dedupe_key.split(":")[2]
 
 
-async def ensure_ask_reminders(session: AsyncSession, now: datetime) -> None:
+async def ensure_ask_reminders(uow: UnitOfWork) -> None:
     """Create the 7-day and 1-day reminders of open asks with a future deadline, and cancel
     pending ones whose ask closed or whose deadline moved. Three queries."""
+    session, now = uow.session, uow.now
     edited = (
         select(AskEvent.ask_id, func.max(AskEvent.created_at).label("at"))
         .where(AskEvent.kind == AskEventKind.EDITED)
@@ -103,13 +103,9 @@ async def ensure_ask_reminders(session: AsyncSession, now: datetime) -> None:
 
 
 async def plan_ask_deadline(
-    session: AsyncSession,
-    reminder: Reminder,
-    coalition: Coalition,
-    now: datetime,
-    late: bool,
-    common: dict[str, Any],
+    uow: UnitOfWork, reminder: Reminder, coalition: Coalition, late: bool, common: dict[str, Any]
 ) -> Plan | Skip:
+    session, now = uow.session, uow.now
     row = (
         await session.execute(
             select(Ask, AskVersion.title)

@@ -7,13 +7,26 @@ is sent exactly once like any reminder, late after downtime rather than never.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Action, Ask, AskEvent, AskVersion, City, Coalition, Digest, Reminder, Rsvp
+from bot.db.models import (
+    Action,
+    Ask,
+    AskEvent,
+    AskVersion,
+    City,
+    Coalition,
+    Digest,
+    GoalCrossing,
+    Membership,
+    Reminder,
+    Representative,
+    Rsvp,
+)
 from bot.db.models.enums import (
     ActionStatus,
     AskEventKind,
@@ -21,8 +34,10 @@ from bot.db.models.enums import (
     MembershipStatus,
     ReminderKind,
     ReminderStatus,
+    RepresentativeStatus,
     RsvpResponse,
 )
+from bot.db.uow import UnitOfWork
 from bot.services.lookups import current_memberships, signed_city_ids
 from bot.services.reminders._recipients import coordinator_ids
 from bot.services.reminders.results import (
@@ -30,6 +45,7 @@ from bot.services.reminders.results import (
     DigestAsk,
     DigestContent,
     DigestEvent,
+    DigestGoal,
     Plan,
     Skip,
 )
@@ -52,11 +68,31 @@ def next_occurrence(weekday: int, local_time: str, tz_name: str, after: datetime
     day: date = local_after.date()
     for _ in range(15):
         if day.weekday() == weekday:
-            candidate = datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+            candidate = _instant(datetime.combine(day, time(hour, minute)), zone)
             if candidate > after:
                 return candidate
         day += timedelta(days=1)
     raise AssertionError("no weekday within 15 days")  # unreachable
+
+
+def _instant(wall: datetime, zone: tzinfo) -> datetime:
+    """The UTC instant of the naive wall time ``wall`` in ``zone``: the first of two when the
+    clocks go back; the end of the gap (the instant they jump to) when they go forward."""
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) == wall:
+        return first  # the wall time exists
+    # In a gap: fold=1 reads it with the offset after the jump, an instant before the jump;
+    # fold=0 with the offset before it, an instant after. The jump is the first instant in
+    # between whose wall time is past ``wall`` (found to the second).
+    low = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    high = first
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).replace(tzinfo=None) > wall:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
 
 
 def digest_key(coalition_id: int, due: datetime) -> str:
@@ -78,8 +114,9 @@ def digest_row(coalition: Coalition, due: datetime, now: datetime) -> dict[str, 
     }
 
 
-async def ensure_digest_reminders(session: AsyncSession, now: datetime) -> None:
+async def ensure_digest_reminders(uow: UnitOfWork) -> None:
     """Every enabled digest has its next week's reminder row (two queries + one insert)."""
+    session, now = uow.session, uow.now
     waiting = (
         select(Reminder.coalition_id)
         .where(
@@ -203,6 +240,38 @@ async def build_digest(
         )
     ).all()
     events = [DigestEvent(kind, title, city, at) for kind, title, city, at in changes]
+    crossings = (
+        await session.execute(
+            select(AskVersion.title, GoalCrossing.kind, GoalCrossing.created_at)
+            .join(Ask, Ask.id == GoalCrossing.ask_id)
+            .join(
+                AskVersion,
+                and_(AskVersion.ask_id == Ask.id, AskVersion.version == Ask.current_version),
+            )
+            .where(
+                Ask.coalition_id == coalition.id,
+                GoalCrossing.created_at > since,
+                GoalCrossing.created_at <= now,
+            )
+            .order_by(GoalCrossing.created_at, GoalCrossing.id)
+        )
+    ).all()
+    pending_reps = (
+        await session.scalars(
+            select(City.name)
+            .join(Representative, Representative.city_id == City.id)
+            .join(
+                Membership,
+                and_(Membership.city_id == City.id, Membership.coalition_id == coalition.id),
+            )
+            .where(
+                Representative.status == RepresentativeStatus.PENDING,
+                Representative.ended_at.is_(None),
+                Membership.ended_at.is_(None),
+            )
+            .order_by(City.name_key, Representative.id)
+        )
+    ).all()
     return DigestContent(
         coalition_name=coalition.name,
         since=since,
@@ -210,17 +279,20 @@ async def build_digest(
         actions=digest_actions,
         sign_ons=[e for e in events if e.kind == AskEventKind.SIGNED],
         withdrawals=[e for e in events if e.kind == AskEventKind.WITHDRAWN],
+        waiting_representatives=list(pending_reps),
+        waiting_joins=[
+            c.name
+            for m, c in await current_memberships(session, coalition.id)
+            if m.status == MembershipStatus.PENDING
+        ],
+        goals=[DigestGoal(title, kind, at) for title, kind, at in crossings],
     )
 
 
 async def plan_digest(
-    session: AsyncSession,
-    reminder: Reminder,
-    coalition: Coalition,
-    now: datetime,
-    late: bool,
-    common: dict[str, Any],
+    uow: UnitOfWork, reminder: Reminder, coalition: Coalition, late: bool, common: dict[str, Any]
 ) -> Plan | Skip:
+    session, now = uow.session, uow.now
     digest = await session.get(Digest, coalition.id)
     if digest is None or not digest.enabled:
         return Skip(reminder.id, ReminderStatus.CANCELLED, "digest turned off")

@@ -1,10 +1,17 @@
-"""How long before an action its reminders go out: "7d,1d,2h", read and checked."""
+"""How long before an action its reminders go out: "7d,1d,2h", read and checked.
+
+Whole days and weeks ("1d", "7d", "1w") keep the local time of day of the action in its zone
+across a daylight-saving change: "1 day before" a Sunday 14:30 action after the clocks went
+back is Saturday 14:30 local, 25 hours earlier. Hours and minutes are elapsed time ("2h" is
+always 120 minutes before). ``due_before`` says when each falls due.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.db.models import Coalition
 from bot.errors import InvalidInput
@@ -48,6 +55,38 @@ def parse_offsets(text: str | None) -> list[tuple[str, timedelta]]:
 
 def offset_delta(label: str) -> timedelta:
     return parse_offsets(label)[0][1]
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def due_before(starts_at: datetime, label: str, zone_name: str | None) -> datetime:
+    """When the reminder ``label`` before ``starts_at`` falls due (aware UTC).
+
+    Days and weeks are counted on the wall clock of ``zone_name`` (the action's zone): the
+    same local time of day. On a night when that wall time does not exist (clocks jump
+    forward), the next valid local time after the gap; when it happens twice, the first.
+    Minutes and hours are elapsed time. An unknown zone counts elapsed time."""
+    delta = offset_delta(label)
+    zone = _zone(zone_name)
+    if label[-1] not in "dw" or zone is None:
+        return starts_at - delta
+    wall = starts_at.astimezone(zone).replace(tzinfo=None) - delta
+    first = wall.replace(tzinfo=zone, fold=0)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        # In a gap: the clocks jumped at the first minute that has the offset after the gap.
+        earlier = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+        later = first.astimezone(UTC)
+        after = later.astimezone(zone).utcoffset()
+        moment = earlier
+        while moment < later and moment.astimezone(zone).utcoffset() != after:
+            moment += timedelta(minutes=1)
+        return moment
+    return first.astimezone(UTC)
 
 
 def coalition_offsets(coalition: Coalition) -> list[tuple[str, timedelta]]:

@@ -71,6 +71,13 @@ class DigestEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestGoal:
+    ask_title: str
+    kind: str  # reached | lost
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class DigestContent:
     coalition_name: str
     since: datetime
@@ -78,6 +85,10 @@ class DigestContent:
     actions: list[DigestAction]  # within 14 days, soonest first
     sign_ons: list[DigestEvent]
     withdrawals: list[DigestEvent]
+    # Waiting for a coordinator's (or a verifier's) decision.
+    waiting_representatives: list[str] = field(default_factory=list)  # city names, one per request
+    waiting_joins: list[str] = field(default_factory=list)  # city names
+    goals: list[DigestGoal] = field(default_factory=list)  # reached or lost since ``since``
 
 
 PlanContent = ActionContent | AskDeadlineContent | ChangeContent | DigestContent
@@ -98,6 +109,9 @@ class Plan:
     fallback_channel_id: int | None  # where refused DMs become a mention
     content: PlanContent
     done: frozenset[str] = field(default_factory=frozenset)
+    # Those of ``dm_user_ids`` DMed as a participant (a representative of a city that answered
+    # Going or Maybe), not as a coordinator: their DM says what to bring, not who is missing.
+    participant_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True, slots=True)

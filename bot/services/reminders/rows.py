@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Action, Coalition, Reminder
 from bot.db.models.enums import ActionStatus, ReminderKind, ReminderStatus
 from bot.db.uow import ReminderQueued, RemindersChanged, UnitOfWork
-from bot.services.reminders.offsets import coalition_offsets
+from bot.services.reminders.offsets import coalition_offsets, due_before
 
 
 async def insert_if_absent(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -46,8 +46,8 @@ async def sync_action_reminders(
     session, now = uow.session, uow.now
     wanted: dict[str, tuple[str, datetime]] = {}
     if action.status == ActionStatus.SCHEDULED:
-        for label, delta in coalition_offsets(coalition):
-            due = action.starts_at - delta
+        for label, _delta in coalition_offsets(coalition):
+            due = due_before(action.starts_at, label, action.timezone)
             if due > now:
                 wanted[action_key(action, label)] = (label, due)
     existing = {

@@ -4,6 +4,7 @@ request; no actor (the worker acts for no one)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -13,7 +14,21 @@ from bot.db.models import Coalition, Coordinator, Webhook, WebhookDelivery
 from bot.db.models.enums import DeliveryStatus, WebhookStatus
 from bot.db.uow import UnitOfWork
 from bot.outbound import urls
-from bot.services.webhooks.results import STATUS_LEN, DeliveryAttempt, FailureNotice
+from bot.services import outbox
+from bot.services.webhooks.results import (
+    FAILURE_TEMPLATE,
+    STATUS_LEN,
+    DeliveryAttempt,
+    FailureNotice,
+)
+
+log = logging.getLogger("bot.webhooks")
+
+
+def notice_key(delivery_id: int, user_id: int | None = None) -> str:
+    """The outbox dedupe key of a failure notice: once per failed delivery and reader."""
+    base = f"webhook_failure:{delivery_id}"
+    return base if user_id is None else f"{base}:{user_id}"
 
 
 async def claim_due_deliveries(
@@ -159,8 +174,11 @@ async def record_failed(
     With ``count`` (a real failure, not a delivery dropped because its webhook was paused or
     removed) the webhook's run of failed deliveries grows; at ``pause_after`` the webhook is
     paused. Coordinators are told on the first failure of a run and when the webhook is
-    paused, not for every failure in between; the returned notice is claimed in this
-    transaction (``coordinators_notified_at``), so it is sent at most once.
+    paused, not for every failure in between: in this transaction the delivery records it
+    (``coordinators_notified_at``) and the notice is queued in the outbox (bot.services.outbox)
+    as a DM to each coordinator (a refused DM becomes one mention in the coalition's channel),
+    or as a post in that channel when the coalition has no coordinator; once per delivery,
+    whatever replays. Returns the notice queued, or None.
     """
     session = uow.session
     done = await session.execute(
@@ -220,7 +238,7 @@ async def record_failed(
             .order_by(Coordinator.added_at, Coordinator.id)
         )
     ).all()
-    return FailureNotice(
+    notice = FailureNotice(
         guild_id=coalition.guild_id,
         coalition_id=coalition.id,
         coalition_name=coalition.name,
@@ -234,6 +252,39 @@ async def record_failed(
         error=summary,
         consecutive_failures=failures,
         paused=paused,
+    )
+    await _queue_notice(uow, notice, attempt.delivery_id)
+    return notice
+
+
+async def _queue_notice(uow: UnitOfWork, notice: FailureNotice, delivery_id: int) -> None:
+    data = notice.to_data()
+    for user_id in notice.coordinator_ids:
+        await outbox.dm(
+            uow,
+            user_id=user_id,
+            template=FAILURE_TEMPLATE,
+            data=data,
+            guild_id=notice.guild_id,
+            fallback_channel_id=notice.channel_id,
+            dedupe_key=notice_key(delivery_id, user_id),
+        )
+    if notice.coordinator_ids:
+        return
+    if notice.channel_id is None:
+        log.warning(
+            "webhook %s failing; coalition %s has no coordinator and no channel to tell",
+            notice.webhook_id,
+            notice.coalition_id,
+        )
+        return
+    await outbox.post(
+        uow,
+        channel_id=notice.channel_id,
+        template=FAILURE_TEMPLATE,
+        data=data,
+        guild_id=notice.guild_id,
+        dedupe_key=notice_key(delivery_id),
     )
 
 

@@ -4,8 +4,10 @@ in ``WebhookCreated`` (shown once) and in what the sender needs (``PingTarget``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from typing import Any
 
 MAX_PER_COALITION = 10
 STATUS_LEN = 100
@@ -78,9 +80,14 @@ class DeliveryAttempt:
     webhook_status: str
 
 
+# The outbox template of the notice (bot.ui.outbox_sender renders it from the notice's fields).
+FAILURE_TEMPLATE = "webhook_failure"
+
+
 @dataclass(frozen=True, slots=True)
 class FailureNotice:
-    """Tell the coalition's coordinators that deliveries to a webhook fail."""
+    """Tell the coalition's coordinators that deliveries to a webhook fail: queued in the
+    outbox (template ``webhook_failure``, data ``to_data()``) with the failure it reports."""
 
     guild_id: int
     coalition_id: int
@@ -95,3 +102,13 @@ class FailureNotice:
     error: str
     consecutive_failures: int
     paused: bool
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> FailureNotice:
+        """The notice back from an outbox row's data (which may carry more keys)."""
+        values = {f.name: data[f.name] for f in fields(cls)}
+        values["coordinator_ids"] = tuple(int(u) for u in values["coordinator_ids"])
+        return cls(**values)

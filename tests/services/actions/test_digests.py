@@ -66,8 +66,9 @@ async def test_digest_lists_deadlines_actions_and_sign_ons(
     text = dm.content
     assert "Car-free city centres by 2030" in text and "still missing (1 of 2): Grenoble" in text
     assert "Press day" in text and "going 1/2; no answer: Grenoble" in text
-    assert "Sign-ons: Lyon (Car-free city centres by 2030), Grenoble" in text
-    assert "Withdrawals: Grenoble (Car-free city centres by 2030)" in text
+    # Each ask once, its cities after it (not the title repeated after every city).
+    assert "Car-free city centres by 2030: signed by Lyon, Grenoble; withdrawn by Grenoble" in text
+    assert text.count("Car-free city centres by 2030") == 2  # its deadline line and this one
     # The next week's digest is armed, and this one is not sent again.
     await runtime.sweep()
     assert len(sender.dms) == 1

@@ -50,3 +50,18 @@ async def test_errors_exit_1_with_one_line(
         assert captured.out == b""
         assert captured.err.startswith(b"error: ") and message in captured.err
         assert captured.err.count(b"\n") == 1
+
+
+async def test_each_format_of_a_finalised_version_is_the_same_bytes_as_the_service(
+    letter_world: World, database_url: str, tmp_path: Path, capsysbinary: pytest.CaptureFixture
+) -> None:
+    w = letter_world
+    await w(letters.finalise, COORD, ask_id=w.ask, now=datetime(2026, 11, 1, tzinfo=UTC))
+    for fmt in ("md", "pdf", "docx"):
+        expected = await w(letters.export, COORD, ask_id=w.ask, version=1, fmt=fmt)
+        target = tmp_path / f"v1.{fmt}"
+        args = ("--ask", str(w.ask), "--version", "1", "--format", fmt, "-o", str(target))
+        assert await cli(database_url, *args) == 0
+        assert target.read_bytes() == expected.content, fmt
+        assert expected.sha256.encode() in capsysbinary.readouterr().err
+    assert (tmp_path / "v1.pdf").read_bytes().startswith(b"%PDF-")

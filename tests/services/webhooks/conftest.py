@@ -20,7 +20,6 @@ from bot.clock import Clock, FakeClock
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services import webhooks as svc
-from bot.services.webhooks import FailureNotice
 from bot.workers.webhook_worker import RetryPolicy, WebhookRuntime
 from tests.seed import ADMIN, World, world  # noqa: F401  (fixture re-exported)
 
@@ -138,16 +137,6 @@ async def uow_factory(database_url: str, clock: FakeClock) -> AsyncIterator[Unit
         await engine.dispose()
 
 
-class Notices(list[FailureNotice]):
-    async def __call__(self, notice: FailureNotice) -> None:
-        self.append(notice)
-
-
-@pytest.fixture
-def notices() -> Notices:
-    return Notices()
-
-
 RuntimeFactory = Callable[..., WebhookRuntime]
 
 
@@ -156,7 +145,6 @@ async def make_runtime(
     uow_factory: UnitOfWorkFactory,
     http_client: httpx.AsyncClient,
     clock: FakeClock,
-    notices: Notices,
 ) -> AsyncIterator[RuntimeFactory]:
     made: list[WebhookRuntime] = []
 
@@ -167,7 +155,6 @@ async def make_runtime(
             "clock": clock,
             "allow_private": True,
             "lease_seconds": 60,
-            "notify": notices,
             "policy": RetryPolicy(jitter=0.0),
             "attempt_deadline": 5.0,
         }

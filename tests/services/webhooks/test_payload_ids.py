@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.db.models import Webhook, WebhookDelivery
-from bot.services import actions, asks, cities, coalitions, events, letters
+from bot.services import actions, asks, cities, coalitions, events, goals, letters, pools
 from bot.services.common import Actor
 from tests.conftest import both_backends
 from tests.seed import ADMIN, GUILD, REP_GRENOBLE, World, sign_on
@@ -61,6 +61,7 @@ async def _every_event(world: World, clock: FakeClock) -> list[WebhookDelivery]:
         asks.create_ask, BIG_ADMIN, coalition_id=world.rhone, title="Trees", target="T", text="x"
     )  # ask_created
     await world(sign_on, BIG_REP, ask_id=made.id, city_id=world.lyon)  # sign_on
+    await world(goals.set_goal, BIG_ADMIN, ask_id=made.id, cities=1)  # ask.goal_reached
     await world(asks.edit_ask, BIG_ADMIN, ask_id=made.id, text="y")  # ask_edited
     await world(asks.reconfirm, BIG_REP, ask_id=made.id, city_id=world.lyon, version=2)
     await world(letters.finalise, BIG_ADMIN, ask_id=made.id)  # letter_finalised
@@ -82,6 +83,10 @@ async def _every_event(world: World, clock: FakeClock) -> list[WebhookDelivery]:
         actions.reschedule_action, BIG_ADMIN, action_id=scheduled.action.id, when=later
     )  # action_changed
     await world(actions.cancel_action, BIG_ADMIN, action_id=scheduled.action.id, reason="No")
+    pool = await world(
+        pools.create_pool, BIG_ADMIN, coalition_id=world.rhone, item="Buses", unit="vehicles"
+    )
+    await world(pools.close_pool, BIG_ADMIN, pool.pool.id)  # pool_closed
     await world(sign_on, REP_GRENOBLE, ask_id=world.ask)
     await world(  # a withdrawal of the "left" kind
         coalitions.leave_coalition, BIG_ADMIN, coalition_id=world.rhone, city_id=world.grenoble

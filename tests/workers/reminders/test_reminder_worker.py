@@ -63,11 +63,13 @@ async def test_a_due_reminder_posts_and_dms_once(
     assert [o.status for o in outcomes] == ["sent"] and not outcomes[0].late
     assert len(reminder_posts(sender)) == 1
     assert "Going: 1" in sender.posts[0].content and "Grenoble" in sender.posts[0].content
-    [dm] = sender.dms
+    # The coordinator, then the representative of Lyon (answered Going: issue 14).
+    dm, participant = sender.dms
     assert dm.target == COORD.user_id
     assert "**Going (1):** Lyon" in dm.content and "**No answer yet (1):** Grenoble" in dm.content
+    assert participant.target == REP_LYON.user_id
     assert await runtime.run_due() == []
-    assert len(sender.posts) == 1 and len(sender.dms) == 1
+    assert len(sender.posts) == 1 and len(sender.dms) == 2
 
 
 async def test_restart_sends_a_missed_reminder_once_marked_late(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from bot.clock import FakeClock
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.leases import claim_one
-from bot.db.models import Coalition, Webhook, WebhookDelivery
+from bot.db.models import Coalition, Coordinator, Webhook, WebhookDelivery
 from bot.db.uow import UnitOfWorkFactory
 from bot.services import events
 from bot.services import webhooks as svc
@@ -22,12 +22,14 @@ from tests.conftest import both_backends
 from tests.seed import COORD, REP_LYON, World, sign_on
 from tests.services.webhooks.conftest import (
     AddHook,
-    Notices,
     Receiver,
     Reply,
     RuntimeFactory,
     independent_verify,
 )
+from tests.workers.webhooks.conftest import failure_notices, failure_rows
+
+CHANNEL = 4242
 
 
 async def _rows(world: World) -> list[WebhookDelivery]:
@@ -168,7 +170,6 @@ async def test_4xx_and_redirects_are_not_retried_and_coordinators_hear_once(
     receiver: Receiver,
     add_hook: AddHook,
     make_runtime: RuntimeFactory,
-    notices: Notices,
 ) -> None:
     hook = await add_hook(receiver.url)
     runtime = make_runtime()
@@ -180,6 +181,7 @@ async def test_4xx_and_redirects_are_not_retried_and_coordinators_hear_once(
     assert [(r.status, r.attempts) for r in rows] == [("failed", 1), ("failed", 1)]
     assert sorted(r.last_status_code for r in rows) == [302, 404]
     # One notice for the run of failures, not one per delivery.
+    notices = await failure_notices(world)
     assert len(notices) == 1
     notice = notices[0]
     assert notice.coordinator_ids == (COORD.user_id,)
@@ -194,7 +196,6 @@ async def test_six_failed_attempts_fail_the_delivery_and_three_failures_pause_th
     add_hook: AddHook,
     make_runtime: RuntimeFactory,
     clock: FakeClock,
-    notices: Notices,
 ) -> None:
     hook = await add_hook(receiver.url)
     runtime = make_runtime()
@@ -208,6 +209,7 @@ async def test_six_failed_attempts_fail_the_delivery_and_three_failures_pause_th
     assert {(r.status, r.attempts) for r in rows} == {("failed", 6)}
     stored = await _hook(world, hook.id)
     assert (stored.status, stored.consecutive_failures) == ("paused", 3)
+    notices = await failure_notices(world)
     assert [n.paused for n in notices] == [False, True]  # first failure, then the pause
     # A paused hook gets no new events; after /webhook resume it does again.
     await _queue(world)
@@ -221,7 +223,7 @@ async def test_six_failed_attempts_fail_the_delivery_and_three_failures_pause_th
 
 
 async def test_a_success_resets_the_run_of_failures(
-    world: World, receiver: Receiver, add_hook: AddHook, make_runtime: RuntimeFactory, notices
+    world: World, receiver: Receiver, add_hook: AddHook, make_runtime: RuntimeFactory
 ) -> None:
     hook = await add_hook(receiver.url)
     runtime = make_runtime()
@@ -231,7 +233,74 @@ async def test_a_success_resets_the_run_of_failures(
         await runtime.deliver_due()
     stored = await _hook(world, hook.id)
     assert (stored.status, stored.consecutive_failures) == ("active", 2)
+    notices = await failure_notices(world)
     assert len(notices) == 2  # the first failure of each run
+
+
+async def test_the_notice_is_queued_with_the_failure_to_coordinators_or_the_channel(
+    world: World,
+    receiver: Receiver,
+    add_hook: AddHook,
+    make_runtime: RuntimeFactory,
+    clock: FakeClock,
+) -> None:
+    await add_hook(receiver.url)
+    async with world.uow() as uow:
+        await uow.session.execute(
+            update(Coalition).where(Coalition.id == world.rhone).values(channel_id=CHANNEL)
+        )
+    runtime = make_runtime()
+    receiver.default = Reply(404)
+    await _queue(world)
+    await runtime.deliver_due()
+    # A DM to the coordinator; should it be refused, one mention in the coalition's channel.
+    [dm] = await failure_rows(world)
+    assert (dm.kind, dm.user_id, dm.status) == ("dm", COORD.user_id, "pending")
+    assert json.loads(dm.data)["fallback_channel_id"] == CHANNEL
+    # Without coordinators, the pause is told in the coalition's channel.
+    async with world.uow() as uow:
+        await uow.session.execute(
+            update(Coordinator)
+            .where(Coordinator.coalition_id == world.rhone)
+            .values(removed_at=clock.now())
+        )
+    await _queue(world, 2)
+    await runtime.deliver_due()
+    first, pause = await failure_rows(world)
+    assert first.id == dm.id
+    assert (pause.kind, pause.channel_id, pause.user_id) == ("post", CHANNEL, None)
+    assert json.loads(pause.data)["paused"] is True
+    assert [n.coordinator_ids for n in await failure_notices(world)] == [(COORD.user_id,), ()]
+
+
+async def test_a_failure_whose_lease_was_lost_tells_nobody(
+    world: World, receiver: Receiver, add_hook: AddHook, make_runtime: RuntimeFactory
+) -> None:
+    """The notice goes with the recorded failure: a record that does not land (the lease ran
+    out and another process holds the row) queues no notice."""
+    await add_hook(receiver.url)
+    await _queue(world)
+    runtime = make_runtime()
+    async with world.uow() as uow:
+        [attempt] = await svc.claim_due_deliveries(
+            uow, now=runtime.now(), lease=runtime.lease, owner="one", limit=1
+        )
+    async with world.uow() as uow:  # the lease changed hands meanwhile
+        await uow.session.execute(
+            update(WebhookDelivery).values(lease_until=attempt.lease_until + timedelta(seconds=1))
+        )
+    async with world.uow() as uow:
+        notice = await svc.record_failed(
+            uow,
+            attempt,
+            now=runtime.now(),
+            status_code=404,
+            error="HTTP 404",
+            summary="HTTP 404",
+            pause_after=3,
+        )
+    assert notice is None
+    assert await failure_rows(world) == []
 
 
 async def test_a_hanging_receiver_is_bounded_by_the_deadline(
@@ -260,7 +329,7 @@ async def test_a_removed_hook_drops_waiting_deliveries(
 
 
 async def test_a_delivery_to_a_private_address_is_refused_at_send_time(
-    world: World, receiver: Receiver, add_hook: AddHook, make_runtime: RuntimeFactory, notices
+    world: World, receiver: Receiver, add_hook: AddHook, make_runtime: RuntimeFactory
 ) -> None:
     await add_hook(receiver.url)  # added while private addresses were allowed
     runtime = make_runtime(allow_private=False)
@@ -270,6 +339,7 @@ async def test_a_delivery_to_a_private_address_is_refused_at_send_time(
     (row,) = await _rows(world)
     assert row.status == "failed" and row.attempts == 1
     assert "https://" in row.last_error
+    notices = await failure_notices(world)
     assert len(notices) == 1
 
 
