@@ -36,6 +36,17 @@ async def managed_coalition(
     return coalition
 
 
+async def managed_ask(
+    session: AsyncSession, actor: Actor, ask_id: int, doing: str, *, lock: Lock = None
+) -> tuple[Ask, Coalition, AskVersion]:
+    """The server's ask ``ask_id``, its coalition (not archived, managed by the actor) and its
+    current version. ``doing`` completes "Only coordinators of X or server admins can …"."""
+    ask, coalition, version = await get_ask(session, actor, ask_id, lock=lock)
+    ensure_not_archived(coalition)
+    await require_coalition_manager(session, actor, coalition, doing)
+    return ask, coalition, version
+
+
 @dataclass(frozen=True, slots=True)
 class CityOnAsk:
     """An open ask of a live coalition and the city the actor speaks for on it."""

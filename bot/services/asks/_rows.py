@@ -5,27 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Ask, AskEvent, AskVersion, City, Coalition, SignOn, Statement
+from bot.db.models import Ask, AskEvent, City, SignOn, Statement
 from bot.db.models.enums import AskEventKind, SignOnEnd
 from bot.db.uow import UnitOfWork
 from bot.services.asks.results import AlreadyWithdrawn
 from bot.services.common import Actor
-from bot.services.lookups import Lock, active_member_count, get_ask, signed_counts
-from bot.services.permissions import ensure_not_archived, require_coalition_manager
-
-
-async def managed_ask(
-    session: AsyncSession, actor: Actor, ask_id: int, doing: str, *, lock: Lock = None
-) -> tuple[Ask, Coalition, AskVersion]:
-    """The ask, its coalition (not archived, managed by the actor) and its current version.
-
-    ``doing`` completes "Only coordinators of X or server admins can …" (e.g. "edit asks")."""
-    ask, coalition, version = await get_ask(session, actor, ask_id, lock=lock)
-    ensure_not_archived(coalition)
-    await require_coalition_manager(session, actor, coalition, doing)
-    return ask, coalition, version
+from bot.services.lookups import active_member_count, signed_counts
 
 
 async def progress(uow: UnitOfWork, ask: Ask) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from bot.db.uow import UnitOfWork
 from bot.errors import Conflict, InvalidInput
 from bot.services import events
 from bot.services.asks import _announce
-from bot.services.asks._rows import event, managed_ask, time_after_locks
+from bot.services.asks._rows import event, time_after_locks
 from bot.services.asks._text import (
     Deadline,
     clean_body,
@@ -33,7 +33,7 @@ from bot.services.asks.results import (
     Recipient,
 )
 from bot.services.common import Actor
-from bot.services.guards import managed_coalition
+from bot.services.guards import managed_ask, managed_coalition
 from bot.services.lookups import active_membership_clause
 from bot.services.timezones import ChosenZone, ZoneSource, default_zone
 

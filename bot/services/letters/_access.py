@@ -10,22 +10,12 @@ from __future__ import annotations
 from sqlalchemy import exists
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Ask, AskVersion, Coalition, Representative
+from bot.db.models import Coalition, Representative
 from bot.db.models.enums import RepresentativeStatus
 from bot.errors import PermissionDenied
 from bot.services.common import Actor
-from bot.services.guards import managed_coalition
-from bot.services.lookups import Lock, active_membership_clause, get_ask
+from bot.services.lookups import active_membership_clause
 from bot.services.permissions import can_manage_coalition
-
-
-async def managed_ask(
-    session: AsyncSession, actor: Actor, ask_id: int, doing: str, *, lock: Lock = None
-) -> tuple[Ask, Coalition, AskVersion]:
-    """The ask, its coalition (not archived, managed by the actor) and its current version."""
-    ask, _, version = await get_ask(session, actor, ask_id, lock=lock)
-    coalition = await managed_coalition(session, actor, ask.coalition_id, doing)
-    return ask, coalition, version
 
 
 async def _may_read(session: AsyncSession, actor: Actor, coalition: Coalition) -> bool:

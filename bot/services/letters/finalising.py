@@ -14,7 +14,8 @@ from bot.documents.model import to_json
 from bot.errors import Conflict
 from bot.services import events
 from bot.services.common import Actor
-from bot.services.letters._access import managed_ask, require_reader
+from bot.services.guards import managed_ask
+from bot.services.letters._access import require_reader
 from bot.services.letters._rendering import frozen_file, live_input, render_file, sha256
 from bot.services.letters.results import LetterFile, LetterVersionInfo, parse_order
 from bot.services.lookups import get_ask

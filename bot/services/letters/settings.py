@@ -27,7 +27,7 @@ from bot.documents.words import (
 )
 from bot.errors import InvalidInput
 from bot.services.common import Actor, clean_text
-from bot.services.letters._access import managed_ask
+from bot.services.guards import managed_ask
 from bot.services.letters.results import (
     CLOSING_LEN,
     CONTACT_LEN,
